@@ -1,0 +1,274 @@
+"""Read corpora: a directory of text files (with an optional manifest) or a JSONL file.
+
+Every problem with the input is raised as :class:`CorpusError` with a message that names the
+file (and line or row) so that the CLI can print it on one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
+
+# passim's field names, accepted as synonyms of ours.
+FIELD_ALIASES = {"series": "source", "date": "published"}
+METADATA_FIELDS = ("source", "title", "url", "published")
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CorpusError(Exception):
+    """Input that cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication time as an interval: a date alone covers that whole day (UTC)."""
+
+    text: str
+    start: datetime
+    end: datetime
+
+    @property
+    def is_day(self) -> bool:
+        return self.end - self.start >= timedelta(days=1)
+
+    def before(self, other: Published) -> bool:
+        """True only when this time certainly precedes the other (the intervals do not touch)."""
+        return self.end <= other.start
+
+
+def parse_published(text: str) -> Published:
+    """Parse ISO 8601: a date (whole day) or a datetime; a datetime without offset is UTC.
+
+    Raises ValueError with a readable message.
+    """
+    value = text.strip()
+    if _DATE_ONLY.match(value):
+        day = date.fromisoformat(value)
+        start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+        return Published(value, start, start + timedelta(days=1))
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"unparseable date {text!r} (expected ISO 8601, e.g. 2016-03-14 or 2016-03-14T18:00:00+00:00)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    # A datetime is an instant; the interval is closed-open, so give it the smallest width.
+    return Published(value, moment, moment + timedelta(microseconds=1))
+
+
+@dataclass
+class Document:
+    """One article. ``text`` is exactly as read; every offset the tool reports refers to it."""
+
+    id: str
+    text: str
+    source: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: Published | None = None
+    location: str = ""  # where it was read from, for messages: "dir/file.txt" or "corpus.jsonl:12"
+
+
+@dataclass
+class Corpus:
+    documents: list[Document]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_corpus(paths: str | Path | Iterable[str | Path], fallback_encoding: str | None = None) -> Corpus:
+    """Load one or more corpora (directories or JSONL files) into one list of documents.
+
+    Text must be UTF-8 unless ``fallback_encoding`` names the encoding of files that are not
+    (e.g. "cp1252" for Windows-written corpora). Empty documents are skipped with a warning. Raises CorpusError for unreadable input, duplicate
+    ids across everything loaded, or a corpus with no documents at all.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    documents: list[Document] = []
+    warnings: list[str] = []
+    seen: dict[str, str] = {}
+    path_list = [Path(p) for p in paths]
+    if not path_list:
+        raise CorpusError("no corpus given")
+    for path in path_list:
+        for doc in _read_any(path, fallback_encoding):
+            if doc.id in seen:
+                raise CorpusError(f"{doc.location}: duplicate id {doc.id!r} (first seen in {seen[doc.id]})")
+            seen[doc.id] = doc.location
+            if not doc.text.strip():
+                warnings.append(f"{doc.location}: empty document {doc.id!r} skipped")
+                continue
+            documents.append(doc)
+    if not documents:
+        raise CorpusError(f"{', '.join(map(str, path_list))}: empty corpus (no documents with text)")
+    return Corpus(documents, warnings)
+
+
+def _read_any(path: Path, fallback_encoding: str | None) -> Iterator[Document]:
+    if path.is_dir():
+        yield from read_directory(path, fallback_encoding)
+    elif path.is_file():
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path, fallback_encoding)
+        else:
+            raise CorpusError(f"{path}: not a corpus (give a directory of .txt/.md files or a .jsonl file)")
+    else:
+        raise CorpusError(f"{path}: no such file or directory")
+
+
+def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
+    """One JSON object per line: id, text, and optional source/series, title, url, published/date."""
+    data = _read_bytes(path)
+    text = _decode(path, data, fallback_encoding)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        record = _canonical_fields(record, where)
+        if record.get("id") in (None, ""):
+            raise CorpusError(f"{where}: missing 'id'")
+        body = record.get("text")
+        if not isinstance(body, str):
+            raise CorpusError(f"{where}: 'text' must be a string")
+        if "\x00" in body:
+            raise CorpusError(f"{where}: text contains NUL bytes (binary data?)")
+        yield _document(str(record["id"]), body, record, where)
+
+
+def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
+    """Every .txt/.md file under root (recursively, in path order), with manifest metadata.
+
+    A file's id is its path relative to root without the suffix, unless the manifest gives one.
+    """
+    manifest = _read_manifest(root, fallback_encoding)
+    by_path = {row["path"]: row for row in manifest if row.get("path")}
+    by_id = {row["id"]: row for row in manifest if row.get("id") and not row.get("path")}
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    known_paths = {f.relative_to(root).as_posix() for f in files}
+    for rel, row in by_path.items():
+        if rel not in known_paths:
+            raise CorpusError(f"{row['_where']}: file {rel!r} not found in {root}")
+    for file in files:
+        rel = file.relative_to(root).as_posix()
+        default_id = rel[: -len(file.suffix)]
+        row = by_path.get(rel) or by_id.get(default_id) or {}
+        doc_id = str(row.get("id") or default_id)
+        body = _decode(file, _read_bytes(file), fallback_encoding)
+        if "\x00" in body:
+            raise CorpusError(f"{file}: binary file (contains NUL bytes)")
+        yield _document(doc_id, body, row, str(file))
+
+
+def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
+    present = [root / name for name in MANIFEST_NAMES if (root / name).is_file()]
+    if len(present) > 1:
+        raise CorpusError(f"{root}: both manifest.csv and manifest.jsonl present; keep one")
+    if not present:
+        return []
+    path = present[0]
+    text = _decode(path, _read_bytes(path), fallback_encoding)
+    rows: list[dict] = []
+    if path.suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        columns = {FIELD_ALIASES.get(c, c) for c in (reader.fieldnames or [])}
+        if not columns & {"path", "id"}:
+            raise CorpusError(f"{path}: manifest needs a 'path' or 'id' column")
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if None in row:
+                raise CorpusError(f"{where}: more values than columns")
+            rows.append(_canonical_fields(row, where))
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
+            if not isinstance(record, dict) or not ({"path", "id"} & record.keys()):
+                raise CorpusError(f"{where}: manifest entry needs a 'path' or 'id'")
+            rows.append(_canonical_fields(record, where))
+    for row in rows:
+        # Manifests written on Windows may use backslashes; files are matched by POSIX paths.
+        if row.get("path"):
+            rel = str(row["path"]).replace("\\", "/")
+            row["path"] = rel[2:] if rel.startswith("./") else rel
+    return rows
+
+
+def _canonical_fields(record: dict, where: str) -> dict:
+    out = {"_where": where}
+    for key, value in record.items():
+        name = FIELD_ALIASES.get(key, key)
+        if name in out and key != name:
+            continue  # our own field name wins over passim's synonym
+        out[name] = value
+    return out
+
+
+def _document(doc_id: str, body: str, record: dict, where: str) -> Document:
+    meta = {}
+    for name in METADATA_FIELDS:
+        value = record.get(name)
+        meta[name] = None if value in (None, "") else str(value)
+    published = None
+    if meta["published"]:
+        try:
+            published = parse_published(meta["published"])
+        except ValueError as error:
+            raise CorpusError(f"{record.get('_where', where)}: {error}") from None
+    return Document(
+        id=doc_id,
+        text=body,
+        source=meta["source"],
+        title=meta["title"],
+        url=meta["url"],
+        published=published,
+        location=where,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _decode(path: Path, data: bytes, fallback_encoding: str | None) -> str:
+    if b"\x00" in data[:8192]:
+        raise CorpusError(f"{path}: binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if fallback_encoding is None:
+            raise CorpusError(
+                f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                "name the corpus's other encoding as fallback encoding (e.g. cp1252)"
+            ) from None
+    try:
+        return data.decode(fallback_encoding)
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path}: neither UTF-8 nor {fallback_encoding} (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+    except LookupError:
+        raise CorpusError(f"unknown encoding {fallback_encoding!r}") from None

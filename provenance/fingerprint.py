@@ -1,0 +1,101 @@
+"""Word shingles and MinHash signatures of overlapping passages.
+
+Each shingle (k consecutive normalized words) is hashed once with xxh32. Signatures use
+datasketch's MinHash permutations (scheme ``affine32``), applied to all shingles of a document at
+once with numpy; a passage's signature is then the column-wise minimum over its shingles, so the
+result equals ``datasketch.MinHash`` fed the same shingles with ``hashfunc=xxh32_intdigest``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from datasketch import MinHash
+
+from .normalize import Tokens
+
+_SEPARATOR = "\x1f"
+# MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations.
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+
+
+def shingle_texts(words: list[str], k: int) -> list[str]:
+    """The k-word shingles of a text, one per starting word; a shorter text is one shingle."""
+    if len(words) <= k:
+        return [_SEPARATOR.join(words)] if words else []
+    return [_SEPARATOR.join(words[i : i + k]) for i in range(len(words) - k + 1)]
+
+
+def shingle_hashes(words: list[str], k: int) -> np.ndarray:
+    """xxh32 of each k-word shingle, as uint32, in text order."""
+    digest = xxhash.xxh32_intdigest
+    return np.fromiter((digest(s.encode("utf-8")) for s in shingle_texts(words, k)), dtype=np.uint32)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
+
+
+class PassageHasher:
+    """MinHash signatures for windows of ``window`` shingles taken every ``step`` shingles."""
+
+    def __init__(self, num_perm: int = 64, seed: int = 1, window: int = 16, step: int = 4):
+        if window % step:
+            raise ValueError("window must be a multiple of step")
+        self.num_perm = num_perm
+        self.seed = seed
+        self.window = window
+        self.step = step
+        a, b = MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest).permutations
+        self._a = np.asarray(a, dtype=np.uint32)
+        self._b = np.asarray(b, dtype=np.uint32)
+
+    def permuted(self, hashes: np.ndarray) -> np.ndarray:
+        """(n_shingles, num_perm) permuted hash values; uint32 arithmetic wraps by design."""
+        with np.errstate(over="ignore"):
+            return _fmix32(hashes.astype(np.uint32))[:, None] * self._a + self._b
+
+    def signature(self, hashes: np.ndarray) -> np.ndarray:
+        """The MinHash signature of one set of shingle hashes."""
+        return self.permuted(hashes).min(axis=0)
+
+    def window_signatures(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Signatures of overlapping windows and the first shingle index of each window.
+
+        Windows start every ``step`` shingles; the last one runs to the end of the text, and a text
+        shorter than one window gets a single signature.
+        """
+        count = len(hashes)
+        if count == 0:
+            return np.empty((0, self.num_perm), dtype=np.uint32), np.empty(0, dtype=np.int64)
+        block_starts = np.arange(0, count, self.step)
+        blocks = np.minimum.reduceat(self.permuted(hashes), block_starts, axis=0)
+        per_window = self.window // self.step
+        n_windows = max(1, len(blocks) - per_window + 1)
+        signatures = blocks[:n_windows].copy()
+        for offset in range(1, min(per_window, len(blocks))):
+            np.minimum(signatures, blocks[offset : offset + n_windows], out=signatures)
+        return signatures, block_starts[:n_windows].astype(np.int64)
+
+
+@dataclass
+class Fingerprint:
+    """What candidate search and alignment need of one document."""
+
+    tokens: Tokens
+    shingles: np.ndarray  # uint32 hash of the shingle starting at each word
+    signatures: np.ndarray  # (n_windows, num_perm) uint32
+    window_starts: np.ndarray  # first shingle of each window
+
+
+def fingerprint(tokens: Tokens, hasher: PassageHasher, shingle_size: int) -> Fingerprint:
+    shingles = shingle_hashes(tokens.words, shingle_size)
+    signatures, starts = hasher.window_signatures(shingles)
+    return Fingerprint(tokens, shingles, signatures, starts)

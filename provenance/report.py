@@ -1,0 +1,125 @@
+"""Present a scan: terminal tables (tabulate) and the JSON contract ``provenance.scan/1``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tabulate import tabulate
+
+from .attribute import COPY, ORIGIN, ReuseFamily
+from .scan import ScanResult
+
+SCHEMA = "provenance.scan/1"
+EXCERPT_WIDTH = 60
+_SPACE = re.compile(r"\s+")
+
+
+def to_json(result: ScanResult) -> dict:
+    """The public JSON contract. Fields may be added; none renamed or dropped within version 1."""
+    reuse = {r.doc: r for r in result.reuse}
+    documents = []
+    for doc in result.documents:
+        r = reuse[doc.id]
+        documents.append(
+            {
+                "id": doc.id,
+                "source": doc.source,
+                "title": doc.title,
+                "url": doc.url,
+                "published": doc.published.text if doc.published else None,
+                "chars": r.chars,
+                "reused_chars": r.reused_chars,
+                "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
+                "reused_from": r.reused_from,
+            }
+        )
+    clusters = []
+    for family in result.families:
+        origin = family.origin
+        clusters.append(
+            {
+                "id": family.id,
+                "origin": {"doc": origin.doc, "start": origin.start, "end": origin.end} if origin else None,
+                "origin_status": family.origin_status,
+                "origin_candidates": family.candidates,
+                "members": [
+                    {"doc": m.doc, "start": m.start, "end": m.end, "similarity": m.similarity, "relation": m.relation}
+                    for m in family.members
+                ],
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "parameters": result.params.to_dict(),
+        "documents": documents,
+        "clusters": clusters,
+    }
+
+
+def dumps(result: ScanResult) -> str:
+    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def excerpt(text: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> str:
+    """The passage on one line, cut to ``width`` characters."""
+    flat = _SPACE.sub(" ", text[start:end]).strip()
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+def origin_label(family: ReuseFamily) -> str:
+    if family.origin is not None:
+        return family.origin.doc
+    if family.origin_status == "tie":
+        return "tie: " + ", ".join(family.candidates)
+    return "unknown (undated)"
+
+
+def documents_table(result: ScanResult) -> str:
+    reuse = {r.doc: r for r in result.reuse}
+    rows = []
+    for doc in result.documents:
+        r = reuse[doc.id]
+        share = r.reused_chars / r.chars if r.chars else 0.0
+        rows.append(
+            [
+                doc.id,
+                doc.source or "",
+                doc.published.text if doc.published else "undated",
+                f"{share:.0%}",
+                ", ".join(r.reused_from),
+            ]
+        )
+    return tabulate(rows, headers=["document", "outlet", "published", "reused", "from"], disable_numparse=True)
+
+
+def reuse_table(result: ScanResult) -> str:
+    texts = {doc.id: doc.text for doc in result.documents}
+    rows = []
+    for family in result.families:
+        for member in family.members:
+            if member.relation == ORIGIN:
+                continue
+            rows.append(
+                [
+                    family.id,
+                    excerpt(texts[member.doc], member.start, member.end),
+                    member.doc,
+                    origin_label(family) if member.relation == COPY else f"{origin_label(family)} ({member.relation})",
+                    f"{member.similarity:.2f}",
+                ]
+            )
+    return tabulate(rows, headers=["family", "passage", "in", "origin", "similarity"], disable_numparse=True)
+
+
+def render_tables(result: ScanResult) -> str:
+    copies = sum(1 for f in result.families for m in f.members if m.relation != ORIGIN)
+    parts = [
+        "Documents",
+        documents_table(result),
+        "",
+        f"Reused passages: {copies} in {len(result.families)} families",
+    ]
+    if copies:
+        parts.append(reuse_table(result))
+    return "\n".join(parts) + "\n"
