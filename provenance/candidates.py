@@ -2,8 +2,10 @@
 
 Signatures are cut into bands of two 32-bit rows; a band is then one exact uint64 key, so equal
 keys can be found by sorting all keys of a band at once instead of inserting them one by one into a
-hash table. Passages that share a key in any band are candidates. Every pair is verified later by
-alignment, so this step only has to be cheap and never miss a real copy.
+hash table. Passages that share a key in any band are candidates if their whole signatures agree
+often enough (the estimated Jaccard similarity): one shared common phrase makes passages collide
+now and then, a copied sentence makes them agree on many rows. The document pairs that remain are
+verified by alignment, so this step only has to be cheap and never miss a real copy.
 
 A key shared by many documents (a stock phrase, a wire story reprinted everywhere) would make the
 number of pairs grow with the square of its bucket; past ``clique_limit`` documents, a bucket links
@@ -13,7 +15,6 @@ copy to the likely origin.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ ROWS_PER_BAND = 2
 class CandidatePair:
     first: int  # document indices, first < second
     second: int
-    band_hits: int  # how many (band, passage pair) collisions linked the two
+    passage_pairs: int  # how many passage pairs of the two documents look alike
 
 
 def band_keys(signatures: np.ndarray) -> np.ndarray:
@@ -39,44 +40,68 @@ def candidate_pairs(
     fingerprints: list[Fingerprint],
     rank: np.ndarray,
     clique_limit: int = 8,
+    min_estimate: float = 0.15,
 ) -> list[CandidatePair]:
-    """Document pairs that share at least one band key.
+    """Document pairs with at least one pair of passages that collide in a band and whose
+    signatures agree on at least ``min_estimate`` of their rows.
 
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
     large bucket the others are linked to.
     """
-    keys = [band_keys(fp.signatures) for fp in fingerprints if len(fp.signatures)]
-    if not keys:
+    with_windows = [(index, fp) for index, fp in enumerate(fingerprints) if len(fp.signatures)]
+    if not with_windows:
         return []
-    all_keys = np.concatenate(keys)
-    owner = np.concatenate(
-        [np.full(len(fp.signatures), index, dtype=np.int64) for index, fp in enumerate(fingerprints) if len(fp.signatures)]
-    )
-    hits: Counter[tuple[int, int]] = Counter()
-    for band in range(all_keys.shape[1]):
-        column = all_keys[:, band]
-        order = np.argsort(column, kind="stable")
-        sorted_keys = column[order]
-        boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
-        run_starts = np.concatenate(([0], boundaries))
-        run_ends = np.concatenate((boundaries, [len(sorted_keys)]))
-        shared = run_ends - run_starts > 1
-        for start, end in zip(run_starts[shared], run_ends[shared]):
-            docs = np.unique(owner[order[start:end]])
-            if len(docs) < 2:
-                continue
-            for pair in _bucket_pairs(docs, rank, clique_limit):
-                hits[pair] += 1
-    return [CandidatePair(a, b, n) for (a, b), n in sorted(hits.items())]
+    signatures = np.concatenate([fp.signatures for _, fp in with_windows])
+    owner = np.concatenate([np.full(len(fp.signatures), index, dtype=np.int64) for index, fp in with_windows])
+    keys = band_keys(signatures)
+    links = [_band_links(keys[:, band], owner, rank, clique_limit) for band in range(keys.shape[1])]
+    n_windows = len(signatures)
+    codes = np.unique(np.concatenate(links))
+    first, second = codes // n_windows, codes % n_windows
+    alike = _agreement(signatures, first, second) >= min_estimate
+    doc_codes = owner[first[alike]] * len(fingerprints) + owner[second[alike]]
+    linked, counts = np.unique(doc_codes, return_counts=True)
+    return [
+        CandidatePair(int(c // len(fingerprints)), int(c % len(fingerprints)), int(n)) for c, n in zip(linked, counts)
+    ]
 
 
-def _bucket_pairs(docs: np.ndarray, rank: np.ndarray, clique_limit: int):
+def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> np.ndarray:
+    """Window pairs (as first * n_windows + second, first in the lower document) sharing a key."""
+    n_windows = len(column)
+    order = np.lexsort((owner, column))
+    keys, docs = column[order], owner[order]
+    # Overlapping windows of one document often share a key; keep one window per document and key.
+    fresh = np.ones(len(order), dtype=bool)
+    fresh[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    keys, docs, windows = keys[fresh], docs[fresh], order[fresh]
+    run_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    sizes = np.diff(np.concatenate((run_starts, [len(keys)])))
+    # Buckets of two, by far the most common, in one vectorized step; documents ascend in a bucket.
+    pairs = run_starts[sizes == 2]
+    links = [windows[pairs] * n_windows + windows[pairs + 1]]
+    for start, size in zip(run_starts[sizes > 2], sizes[sizes > 2]):
+        bucket = slice(start, start + size)
+        i, j = _bucket_links(docs[bucket], rank, clique_limit)
+        a, b = windows[bucket][i], windows[bucket][j]
+        low_doc_first = docs[bucket][i] < docs[bucket][j]
+        links.append(np.where(low_doc_first, a, b) * n_windows + np.where(low_doc_first, b, a))
+    return np.concatenate(links)
+
+
+def _bucket_links(docs: np.ndarray, rank: np.ndarray, clique_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i, j) of the bucket members to link: all pairs, or each to the earliest."""
     if len(docs) <= clique_limit:
-        for i in range(len(docs)):
-            for j in range(i + 1, len(docs)):
-                yield int(docs[i]), int(docs[j])
-        return
-    earliest = int(docs[np.argmin(rank[docs])])
-    for doc in docs:
-        if doc != earliest:
-            yield (min(earliest, int(doc)), max(earliest, int(doc)))
+        return np.triu_indices(len(docs), k=1)
+    earliest = int(np.argmin(rank[docs]))
+    others = np.delete(np.arange(len(docs)), earliest)
+    return np.full(len(others), earliest), others
+
+
+def _agreement(signatures: np.ndarray, first: np.ndarray, second: np.ndarray, chunk: int = 65536) -> np.ndarray:
+    """Share of equal rows between signature pairs: the MinHash estimate of Jaccard similarity."""
+    out = np.empty(len(first), dtype=np.float32)
+    for start in range(0, len(first), chunk):
+        stop = start + chunk
+        out[start:stop] = (signatures[first[start:stop]] == signatures[second[start:stop]]).mean(axis=1)
+    return out

@@ -1,0 +1,56 @@
+import numpy as np
+
+from provenance.candidates import _bucket_links, band_keys, candidate_pairs
+from provenance.fingerprint import PassageHasher, fingerprint
+from provenance.normalize import tokenize
+from provenance.scan import _rank, scan
+from provenance.synthetic import planted_corpus
+
+
+def fingerprints(documents):
+    hasher = PassageHasher()
+    return [fingerprint(tokenize(d.text), hasher, 3) for d in documents]
+
+
+def test_band_keys_are_exact_pairs_of_rows():
+    signatures = np.array([[1, 2, 3, 4], [1, 2, 9, 4]], dtype=np.uint32)
+    keys = band_keys(signatures)
+    assert keys.shape == (2, 2)
+    assert keys[0, 0] == keys[1, 0] and keys[0, 1] != keys[1, 1]
+
+
+def test_planted_copies_are_candidates_and_few_other_pairs_are():
+    documents, truth = planted_corpus(300, copy_rate=0.1, passage_words=12, seed=3)
+    index = {d.id: i for i, d in enumerate(documents)}
+    pairs = {(p.first, p.second) for p in candidate_pairs(fingerprints(documents), _rank(documents))}
+    planted = {tuple(sorted((index[t.copy], index[t.source]))) for t in truth}
+    assert len(truth) >= 20
+    assert planted <= pairs
+    assert len(pairs - planted) < 0.01 * len(documents) * (len(documents) - 1) / 2
+
+
+def test_without_reuse_chance_pairs_are_rare_and_none_verifies():
+    documents, _ = planted_corpus(200, copy_rate=0.0, seed=5)
+    pairs = candidate_pairs(fingerprints(documents), _rank(documents))
+    assert all(p.first < p.second for p in pairs)
+    assert len(pairs) < 20
+    assert scan(documents).families == []
+
+
+def test_large_buckets_link_to_the_earliest_member_only():
+    rank = np.array([5, 0, 3, 1, 4, 2, 6, 7, 8, 9])  # document 1 is the earliest
+    bucket = np.arange(10)
+    i, j = _bucket_links(bucket, rank, clique_limit=8)
+    assert sorted(zip(bucket[i].tolist(), bucket[j].tolist())) == [(1, d) for d in range(10) if d != 1]
+    i, j = _bucket_links(bucket[:4], rank, clique_limit=8)
+    assert sorted(zip(i.tolist(), j.tolist())) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+
+
+def test_a_passage_reprinted_everywhere_costs_linear_pairs():
+    documents, _ = planted_corpus(60, copy_rate=0.0, seed=9)
+    shared = documents[0].text
+    for doc in documents[1:]:
+        doc.text = doc.text + " " + shared
+    pairs = candidate_pairs(fingerprints(documents), _rank(documents), clique_limit=8)
+    assert {(0, i) for i in range(1, 60)} <= {(p.first, p.second) for p in pairs}
+    assert len(pairs) < 60 * 8

@@ -1,0 +1,140 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance.cli import app
+from provenance.normalize import tokenize
+
+from conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(map(str, args)))
+
+
+def test_scan_tables_on_the_samples():
+    result = run("scan", SAMPLES)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    documents_part, reuse_part = out.split("Reused passages:")
+    rows = {line.split()[0]: line for line in documents_part.splitlines()[3:] if line.strip()}
+    assert "Hot Air" in rows["001"] and rows["001"].rstrip().endswith("000")
+    assert "Unknown aggregator" in rows["002"] and rows["002"].rstrip().endswith("003")
+    assert " 0%" in rows["004"]
+    assert "6 in 6 families" in reuse_part
+    assert "Baghdad-based USA military spokesman" in reuse_part
+    assert "\u2502" not in out and "\u2501" not in out  # no progress bar in the report
+
+
+def test_scan_json_contract():
+    result = run("scan", SAMPLES, "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["schema"] == "provenance.scan/1"
+    doc = report["documents"][1]
+    assert set(doc) >= {"id", "source", "title", "url", "published", "chars", "reused_chars"}
+    assert (doc["id"], doc["source"], doc["published"]) == ("001", "Hot Air", "2016-03-15T01:00:00+00:00")
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")}
+    assert doc["chars"] == len(texts["001"]) and 0 < doc["reused_chars"] < doc["chars"]
+    for cluster in report["clusters"]:
+        assert set(cluster) >= {"id", "origin", "members"}
+        origin = cluster["origin"]
+        assert {"doc": origin["doc"], "start": origin["start"], "end": origin["end"]} in [
+            {k: m[k] for k in ("doc", "start", "end")} for m in cluster["members"]
+        ]
+        for member in cluster["members"]:
+            assert set(member) >= {"doc", "start", "end", "similarity"}
+            assert 0 < member["similarity"] <= 1
+    warren = next(c for c in report["clusters"] if c["origin"]["doc"] == "003" and "Warren" in texts["003"][c["origin"]["start"] : c["origin"]["end"]])
+    copy = next(m for m in warren["members"] if m["doc"] == "002")
+    assert texts["002"][copy["start"] : copy["end"]].startswith("Baghdad-based USA military spokesman Colonel Steve Warren")
+
+
+def test_output_file(tmp_path):
+    target = tmp_path / "report.json"
+    result = run("scan", SAMPLES, "-f", "json", "--output", target)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "provenance.scan/1"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+    tables = tmp_path / "report.txt"
+    assert run("scan", SAMPLES, "-o", tables).exit_code == 0
+    assert tables.read_text(encoding="utf-8").startswith("Documents")
+
+
+def test_output_into_a_missing_folder_is_an_input_error(tmp_path):
+    result = run("scan", SAMPLES, "-o", tmp_path / "nope" / "r.json")
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_min_words_option():
+    report = json.loads(run("scan", SAMPLES, "-f", "json", "--min-words", "40").stdout)
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")}
+    assert report["parameters"]["align"]["min_words"] == 40
+    # Only the long passages remain: the Hot Air paragraphs and the Warren sentence.
+    assert len(report["clusters"]) == 2
+    for member in (m for c in report["clusters"] for m in c["members"]):
+        assert len(tokenize(texts[member["doc"]][member["start"] : member["end"]])) >= 40
+
+
+def test_min_similarity_option():
+    report = json.loads(run("scan", SAMPLES, "-f", "json", "--min-similarity", "0.95").stdout)
+    similarities = [m["similarity"] for c in report["clusters"] for m in c["members"]]
+    assert report["parameters"]["align"]["min_similarity"] == 0.95
+    assert len(report["clusters"]) == 4 and min(similarities) >= 0.95
+
+
+def test_warnings_and_quiet(write_jsonl):
+    path = write_jsonl([{"id": "a", "text": "some words"}, {"id": "b", "text": ""}])
+    loud = run("scan", path)
+    assert loud.exit_code == 0 and "warning: " in loud.stderr and "empty document 'b'" in loud.stderr
+    quiet = run("scan", path, "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_fallback_encoding_option(tmp_path):
+    (tmp_path / "a.txt").write_bytes("It\u2019s a Windows file.".encode("cp1252"))
+    assert run("scan", tmp_path).exit_code == 2
+    assert run("scan", tmp_path, "--fallback-encoding", "cp1252").exit_code == 0
+    bad = run("scan", tmp_path, "--fallback-encoding", "klingon")
+    assert bad.exit_code == 2 and "unknown encoding 'klingon'" in bad.stderr
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("provenance ")
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: (d / "a.txt").write_bytes(b"caf\xe9"), "a.txt: not UTF-8 text"),
+        (lambda d: (d / "a.jsonl").write_text('{"id": 1, "text": "x"}\n{oops\n'), "a.jsonl:2: malformed JSON"),
+        (lambda d: (d / "a.jsonl").write_text('{"id": 1, "text": "x", "published": "soon"}\n'), "a.jsonl:1: unparseable date 'soon'"),
+        (lambda d: (d / "a.jsonl").write_text('{"id": 1, "text": "x"}\n{"id": 1, "text": "y"}\n'), "a.jsonl:2: duplicate id '1'"),
+        (lambda d: (d / "a.txt").write_bytes(b"\x00\x01\x02"), "a.txt: binary file"),
+        (lambda d: None, "empty corpus"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2_without_traceback(tmp_path, make, message):
+    make(tmp_path)
+    target = next((p for p in tmp_path.iterdir() if p.suffix == ".jsonl"), tmp_path)
+    process = subprocess.run(
+        [sys.executable, "-m", "provenance", "scan", str(target)],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"},
+    )
+    assert process.returncode == 2
+    assert process.stdout == ""
+    lines = process.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], process.stderr
+    assert "Traceback" not in process.stderr
+
+
+def test_missing_corpus_path(tmp_path):
+    result = run("scan", tmp_path / "absent")
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
