@@ -130,19 +130,7 @@ def _read_any(path: Path, fallback_encoding: str | None) -> Iterator[Document]:
 
 def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
     """One JSON object per line: id, text, and optional source/series, title, url, published/date."""
-    data = _read_bytes(path)
-    text = _decode(path, data, fallback_encoding)
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
-        if not isinstance(record, dict):
-            raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        record = _canonical_fields(record, where)
+    for where, record in _json_lines(path, _decode(path, _read_bytes(path), fallback_encoding)):
         if record.get("id") in (None, ""):
             raise CorpusError(f"{where}: missing 'id'")
         body = record.get("text")
@@ -197,23 +185,31 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
                 raise CorpusError(f"{where}: more values than columns")
             rows.append(_canonical_fields(row, where))
     else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
-            if not isinstance(record, dict) or not ({"path", "id"} & record.keys()):
+        for where, record in _json_lines(path, text):
+            if not ({"path", "id"} & record.keys()):
                 raise CorpusError(f"{where}: manifest entry needs a 'path' or 'id'")
-            rows.append(_canonical_fields(record, where))
+            rows.append(record)
     for row in rows:
         # Manifests written on Windows may use backslashes; files are matched by POSIX paths.
         if row.get("path"):
             rel = str(row["path"]).replace("\\", "/")
             row["path"] = rel[2:] if rel.startswith("./") else rel
     return rows
+
+
+def _json_lines(path: Path, text: str) -> Iterator[tuple[str, dict]]:
+    """(location, record with canonical field names) for each non-blank line of a JSONL text."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
+        yield where, _canonical_fields(record, where)
 
 
 def _canonical_fields(record: dict, where: str) -> dict:
