@@ -4,8 +4,9 @@ Shared shingles are anchors: positions (i, j) where both texts have the same k w
 chained along a diagonal that may drift a little (inserted or deleted words) and may skip a few
 positions (changed words). Each chain is one passage; it starts at its first anchor and ends at its
 last one, so its span is where the shared text starts and ends, whatever the candidate windows were.
-A passage counts only if it is long enough and similar enough word by word, which is what keeps
-stock phrases ("in the war-torn country") out. Chains on different diagonals are separate
+A passage counts only if it is long enough, similar enough word by word, and shares at least one
+verbatim run of ``min_run`` words, which is what keeps stock phrases ("in the war-torn country")
+and texts that merely use the same words out. Chains on different diagonals are separate
 passages, so lines stitched in another order are found one by one.
 """
 
@@ -31,6 +32,7 @@ class AlignParams:
     max_repeat: int = 4  # a shingle repeated more often inside one text is no anchor
     min_words: int = 12  # shortest passage reported, in words on each side
     min_similarity: float = 0.5  # word-level similarity of the two spans
+    min_run: int = 5  # a passage must share at least one run of this many words verbatim
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class _Chain:
     first_j: int
     last_i: int
     last_j: int
+    run: int = 1  # consecutive anchors ending at the last one
+    longest_run: int = 1
 
 
 def anchors(a: np.ndarray, b: np.ndarray, max_repeat: int) -> list[tuple[int, int]]:
@@ -96,6 +100,8 @@ def chain_anchors(matches: list[tuple[int, int]], max_gap: int, max_drift: int) 
         if best is None:
             active.append(_Chain(i, j, i, j))
         else:
+            best.run = best.run + 1 if (i - best.last_i, j - best.last_j) == (1, 1) else 1
+            best.longest_run = max(best.longest_run, best.run)
             best.last_i, best.last_j = i, j
     return done + active
 
@@ -110,6 +116,9 @@ def align_pair(
     chains = chain_anchors(anchors(fa.shingles, fb.shingles, params.max_repeat), params.max_gap, params.max_drift)
     passages = []
     for chain in chains:
+        # r consecutive anchors of k words each are a verbatim run of r + k - 1 words.
+        if chain.longest_run + k - 1 < params.min_run:
+            continue
         a0, a1 = chain.first_i, min(chain.last_i + k, len(words_a))
         b0, b1 = chain.first_j, min(chain.last_j + k, len(words_b))
         a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(fa, text_a, i) or _starts_sentence(fb, text_b, j))
