@@ -137,12 +137,12 @@ def align_pair(
     return result
 
 
-# One-word edits tried at a passage edge: (words skipped in a, words skipped in b).
-_EDGE_EDITS = ((1, 1), (1, 0), (0, 1))
+# Edits of one or two words tried at a passage edge: (words skipped in a, words skipped in b).
+_EDGE_EDITS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
 
 
 def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int, at_boundary) -> tuple[int, int]:
-    """Move a passage edge outward over equal words, and over a one-word edit when equal words
+    """Move a passage edge outward over equal words, and over an edit of one or two words when equal words
     follow it: at least two, or one that reaches a sentence boundary.
 
     Anchors are whole shingles, so a changed word near the edge ("US" -> "USA" in the second word

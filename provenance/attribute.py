@@ -115,12 +115,13 @@ def document_reuse(families: list[ReuseFamily], documents: list[Document]) -> li
                 spans[member.doc].append((member.start, member.end))
                 sources[member.doc].update(family.candidates)
     return [
-        DocumentReuse(d.id, len(d.text), _union_length(spans[d.id]), sorted(sources[d.id] - {d.id}))
+        DocumentReuse(d.id, len(d.text), union_length(spans[d.id]), sorted(sources[d.id] - {d.id}))
         for d in documents
     ]
 
 
-def _union_length(spans: list[tuple[int, int]]) -> int:
+def union_length(spans: list[tuple[int, int]]) -> int:
+    """Characters covered by the union of [start, end) spans."""
     total, reach = 0, 0
     for start, end in sorted(spans):
         start = max(start, reach)

@@ -11,17 +11,29 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from tabulate import tabulate
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .check import Policy, check_draft, load_drafts
 from .corpus import CorpusError, load_corpus
-from .report import dumps, render_tables
+from .index import Index, is_index_file
+from .report import check_tables, dumps, dumps_check, render_tables
 from .scan import ScanParams, scan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find reused passages across news articles and where each came from first.")
 
 _DEFAULTS = ScanParams()
+index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the archive index (SQLite).")
+app.add_typer(index_app, name="index")
+
+
+def _default_db() -> Path:
+    return Path(os.environ.get("PROVENANCE_DB", "provenance.db"))
+
+
+_DB_OPTION = typer.Option(None, "--db", help="Index file (default: $PROVENANCE_DB, else provenance.db).")
 _err = Console(stderr=True)
 
 
@@ -50,7 +62,8 @@ def main(
 
 @app.command("scan")
 def scan_command(
-    corpus: List[Path] = typer.Argument(..., help="Directories of .txt/.md files (optional manifest.csv/.jsonl) or JSONL files."),
+    corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md files (optional manifest.csv/.jsonl) or JSONL files."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Scan the documents of this index (with or instead of CORPUS)."),
     output_format: Format = typer.Option(Format.table, "--format", "-f", help="table for people, json for machines."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
     min_words: int = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words."),
@@ -63,24 +76,135 @@ def scan_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No warnings or progress bar on stderr."),
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
+    if not corpus and db is None:
+        _fail("give a CORPUS or --db INDEX to scan")
+    documents = []
     try:
-        loaded = load_corpus(corpus, fallback_encoding)
+        if db is not None:
+            with Index(db, create=False) as index:
+                documents.extend(index.documents())
+        if corpus:
+            loaded = load_corpus(corpus, fallback_encoding)
+            _warn(loaded.warnings, quiet)
+            documents.extend(loaded.documents)
+        _unique_ids(documents)
     except CorpusError as error:
         _fail(str(error))
-    if not quiet:
-        for warning in loaded.warnings:
-            typer.echo(f"warning: {warning}", err=True)
+    if not documents:
+        _fail(f"{db}: empty index")
     params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
     with _progress(disabled=quiet) as report:
-        result = scan(loaded.documents, params, progress=report)
-    text = dumps(result) if output_format is Format.json else render_tables(result)
+        result = scan(documents, params, progress=report)
+    _emit(dumps(result) if output_format is Format.json else render_tables(result), output)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
-    else:
-        try:
-            write_atomically(output, text)
-        except OSError as error:
-            _fail(f"{output}: cannot write ({error.strerror})")
+        return
+    try:
+        write_atomically(output, text)
+    except OSError as error:
+        _fail(f"{output}: cannot write ({error.strerror})")
+
+
+def _warn(warnings: list[str], quiet: bool) -> None:
+    if not quiet:
+        for warning in warnings:
+            typer.echo(f"warning: {warning}", err=True)
+
+
+def _unique_ids(documents) -> None:
+    seen = set()
+    for doc in documents:
+        if doc.id in seen:
+            raise CorpusError(f"{doc.location}: duplicate id {doc.id!r} (also in the index)")
+        seen.add(doc.id)
+
+
+@index_app.command("add")
+def index_add(
+    corpus: List[Path] = typer.Argument(..., help="Corpora to add (same inputs as scan)."),
+    db: Optional[Path] = _DB_OPTION,
+    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Documents per transaction."),
+    fallback_encoding: Optional[str] = typer.Option(None, "--fallback-encoding", metavar="ENCODING"),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Add documents to the index; an id added before is replaced if its text changed."""
+    path = db or _default_db()
+    try:
+        loaded = load_corpus(corpus, fallback_encoding)
+        _warn(loaded.warnings, quiet)
+        with Index(path) as index, _progress(disabled=quiet) as report:
+            done = 0
+
+            def advance(count: int) -> None:
+                nonlocal done
+                done += count
+                report("index", done, len(loaded.documents))
+
+            added = index.add(loaded.documents, batch_size=batch_size, progress=advance)
+            total = len(index)
+    except CorpusError as error:
+        _fail(str(error))
+    typer.echo(f"{path}: added {added.added}, replaced {added.replaced} (text changed), unchanged {added.unchanged}; {total} documents")
+
+
+@index_app.command("stats")
+def index_stats(db: Optional[Path] = _DB_OPTION) -> None:
+    """How many documents, outlets and keys the index holds, its dates and its size."""
+    try:
+        with Index(db or _default_db(), create=False) as index:
+            stats = index.stats()
+    except CorpusError as error:
+        _fail(str(error))
+    typer.echo(tabulate(stats.items(), tablefmt="plain", disable_numparse=True))
+
+
+@index_app.command("remove")
+def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db: Optional[Path] = _DB_OPTION) -> None:
+    """Remove documents by id (all of them, or none if one is unknown)."""
+    path = db or _default_db()
+    try:
+        with Index(path, create=False) as index:
+            index.remove(ids)
+            total = len(index)
+    except CorpusError as error:
+        _fail(str(error))
+    typer.echo(f"{path}: removed {len(ids)}; {total} documents")
+
+
+@app.command("check")
+def check_command(
+    drafts: List[Path] = typer.Argument(..., help="Draft files, or folders of .txt/.md drafts."),
+    against: Path = typer.Option(..., "--against", help="An index file (.db) or a corpus (folder or JSONL)."),
+    output_format: Format = typer.Option(Format.table, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    min_words: int = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words."),
+    max_share: float = typer.Option(0.0, "--max-share", min=0.0, max=1.0, help="Fail only above this share of uncredited reuse."),
+    allow: List[str] = typer.Option([], "--allow", help="A licensed source (outlet or wire): reported, never failing. Repeatable."),
+    strict: bool = typer.Option(False, "--strict", help="Credited reuse fails too."),
+    fallback_encoding: Optional[str] = typer.Option(None, "--fallback-encoding", metavar="ENCODING"),
+) -> None:
+    """Check drafts against an archive. Exit 0: nothing uncredited over the limit; 1: reuse found; 2: bad input."""
+    policy = Policy(min_words=min_words, max_share=max_share, allow=tuple(allow), strict=strict)
+    try:
+        documents = load_drafts(drafts, fallback_encoding)
+        with _archive(against, fallback_encoding) as index:
+            reports = [check_draft(draft, index, policy) for draft in documents]
+    except CorpusError as error:
+        _fail(str(error))
+    _emit(dumps_check(reports, policy) if output_format is Format.json else check_tables(reports), output)
+    raise typer.Exit(1 if any(r.failed for r in reports) else 0)
+
+
+def _archive(against: Path, fallback_encoding: Optional[str]) -> Index:
+    """An index file as it is, or a corpus put into a throwaway in-memory index."""
+    if is_index_file(against):
+        return Index(against, create=False)
+    index = Index(":memory:")
+    index.add(load_corpus(against, fallback_encoding).documents)
+    return index
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -159,10 +159,15 @@ def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator
         default_id = rel[: -len(file.suffix)]
         row = by_path.get(rel) or by_id.get(default_id) or {}
         doc_id = str(row.get("id") or default_id)
-        body = _decode(file, _read_bytes(file), fallback_encoding)
-        if "\x00" in body:
-            raise CorpusError(f"{file}: binary file (contains NUL bytes)")
-        yield _document(doc_id, body, row, str(file))
+        yield _document(doc_id, read_text(file, fallback_encoding), row, str(file))
+
+
+def read_text(path: Path, fallback_encoding: str | None = None) -> str:
+    """The text of one file, exactly as read; CorpusError for binary or undecodable files."""
+    body = _decode(path, _read_bytes(path), fallback_encoding)
+    if "\x00" in body:
+        raise CorpusError(f"{path}: binary file (contains NUL bytes)")
+    return body
 
 
 def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
 
 from .normalize import Tokens
 
@@ -46,16 +45,23 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 class PassageHasher:
     """MinHash signatures for windows of ``window`` shingles taken every ``step`` shingles."""
 
-    def __init__(self, num_perm: int = 64, seed: int = 1, window: int = 16, step: int = 4):
+    def __init__(
+        self, num_perm: int = 64, seed: int = 1, window: int = 16, step: int = 4, permutations: np.ndarray | None = None
+    ):
+        """``permutations`` (2, num_perm) are the affine parameters (a, b); an index passes the ones
+        it was built with, so its keys stay valid whatever datasketch version computes new ones."""
         if window % step:
             raise ValueError("window must be a multiple of step")
         self.num_perm = num_perm
         self.seed = seed
         self.window = window
         self.step = step
-        a, b = MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest).permutations
-        self._a = np.asarray(a, dtype=np.uint32)
-        self._b = np.asarray(b, dtype=np.uint32)
+        if permutations is None:
+            from datasketch import MinHash  # imported here: it is slow to import and an index has no need
+
+            permutations = MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest).permutations
+        self.permutations = np.asarray(permutations, dtype=np.uint32).reshape(2, num_perm)
+        self._a, self._b = self.permutations
 
     def permuted(self, hashes: np.ndarray) -> np.ndarray:
         """(n_shingles, num_perm) permuted hash values; uint32 arithmetic wraps by design."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import asdict
 
 from tabulate import tabulate
 
 from .attribute import COPY, ORIGIN, ReuseFamily
+from .check import DraftReport, Policy
 from .scan import ScanResult
 
 SCHEMA = "provenance.scan/1"
@@ -123,3 +125,66 @@ def render_tables(result: ScanResult) -> str:
     if copies:
         parts.append(reuse_table(result))
     return "\n".join(parts) + "\n"
+
+
+CHECK_SCHEMA = "provenance.check/1"
+
+
+def check_to_json(reports: list[DraftReport], policy: Policy) -> dict:
+    """The check report: one entry per draft, each passage with its origin and verdict."""
+    drafts = []
+    for r in reports:
+        drafts.append(
+            {
+                "id": r.draft.id,
+                "path": r.draft.location,
+                "chars": len(r.draft.text),
+                "reused_chars": r.reused_chars,
+                "reused_share": round(r.reused_share, 4),
+                "failing_chars": r.failing_chars,
+                "failing_share": round(r.failing_share, 4),
+                "failed": r.failed,
+                "passages": [
+                    {
+                        "start": p.start,
+                        "end": p.end,
+                        "text": r.draft.text[p.start : p.end],
+                        "origin": asdict(p.origin) if p.origin else None,
+                        "origin_status": p.origin_status,
+                        "matched": p.matched,
+                        "similarity": p.similarity,
+                        "status": p.status,
+                    }
+                    for p in r.passages
+                ],
+            }
+        )
+    return {"schema": CHECK_SCHEMA, "policy": asdict(policy), "drafts": drafts}
+
+
+def dumps_check(reports: list[DraftReport], policy: Policy) -> str:
+    return json.dumps(check_to_json(reports, policy), ensure_ascii=False, indent=2) + "\n"
+
+
+def check_tables(reports: list[DraftReport]) -> str:
+    parts = []
+    for r in reports:
+        verdict = "FAIL" if r.failed else "pass"
+        parts.append(f"{r.draft.id}: {verdict}, {r.reused_share:.0%} found in the archive, {r.failing_share:.0%} counted against it")
+        rows = []
+        for p in r.passages:
+            origin = p.origin
+            rows.append(
+                [
+                    excerpt(r.draft.text, p.start, p.end),
+                    f"{p.start}-{p.end}",
+                    f"{origin.doc} ({origin.source or 'unknown outlet'}, {origin.published or 'undated'})" if origin else f"{p.origin_status}: {', '.join(p.matched)}",
+                    f"{origin.start}-{origin.end}" if origin else "",
+                    f"{p.similarity:.2f}",
+                    p.status,
+                ]
+            )
+        if rows:
+            parts.append(tabulate(rows, headers=["passage", "draft span", "origin", "origin span", "similarity", "status"], disable_numparse=True))
+        parts.append("")
+    return "\n".join(parts)

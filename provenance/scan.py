@@ -43,12 +43,19 @@ class ScanResult:
     seconds: float
 
 
-def scan(documents: list[Document], params: ScanParams | None = None, progress: Progress | None = None) -> ScanResult:
+def scan(
+    documents: list[Document],
+    params: ScanParams | None = None,
+    progress: Progress | None = None,
+    hasher: PassageHasher | None = None,
+) -> ScanResult:
+    """Find reused passages in documents. ``hasher`` defaults to one made from ``params``; an
+    index passes the one it was built with."""
     params = params or ScanParams()
     began = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
 
-    hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step)
+    hasher = hasher or PassageHasher(params.num_perm, params.seed, params.window, params.step)
     fingerprints = []
     for index, doc in enumerate(documents):
         fingerprints.append(fingerprint(tokenize(doc.text), hasher, params.align.shingle_size))

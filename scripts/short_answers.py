@@ -19,7 +19,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from provenance import ScanParams, load_corpus, scan
-from provenance.attribute import COPY
+from provenance.attribute import COPY, union_length
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "short-answers"
 CATEGORIES = ("cut", "light", "heavy", "non")
@@ -37,12 +37,7 @@ def attributed_shares(result, origin_of: dict[str, str]) -> dict[str, float]:
     shares = {}
     for doc in result.documents:
         if doc.id in origin_of:
-            covered, reach = 0, 0
-            for start, end in sorted(spans[doc.id]):
-                start = max(start, reach)
-                if end > start:
-                    covered, reach = covered + end - start, end
-            shares[doc.id] = covered / len(doc.text)
+            shares[doc.id] = union_length(spans[doc.id]) / len(doc.text)
     return shares
 
 

@@ -1,0 +1,153 @@
+"""Pre-publication check: which passages of a draft already exist in an archive, and may it run?
+
+A draft is scanned together with the archive documents that share band keys with it, through the
+same pipeline as ``scan``; the draft counts as published now, so every family it shares names an
+archive document as origin. Each passage of the draft in a family is then judged by the policy:
+
+- ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
+- ``credited``: the draft names the origin's outlet near the passage (within ``CREDIT_REACH``
+  characters, or in its opening lines, where datelines and agency tags stand): "(AFP)",
+  "according to AFP", "AFP reported"; fails only under ``strict``;
+- ``uncredited``: everything else.
+
+A draft fails when its uncredited share is above ``max_share`` (0 by default: any uncredited passage).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .attribute import ReuseFamily, union_length
+from .corpus import CorpusError, Document, parse_published, read_directory, read_text
+from .index import Index
+from .scan import ScanParams, scan
+
+CREDIT_REACH = 300  # characters around a passage searched for a credit
+OPENING = 300  # characters at the top of a draft where a dateline or agency tag credits it all
+ALLOWED, CREDITED, UNCREDITED = "allowed", "credited", "uncredited"
+_NAME_PARTS = re.compile(r"\s*(?:[()/,;]|\s-\s|\bvia\b)\s*")
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_words: int = 12
+    max_share: float = 0.0
+    allow: tuple[str, ...] = ()
+    strict: bool = False
+
+
+@dataclass
+class Origin:
+    doc: str
+    source: str | None
+    published: str | None
+    start: int
+    end: int
+
+
+@dataclass
+class DraftPassage:
+    start: int  # in the draft
+    end: int
+    origin: Origin | None  # None when the archive's own copies are undated or tied
+    origin_status: str
+    matched: list[str]  # every archive document that has the passage
+    similarity: float
+    status: str  # allowed | credited | uncredited
+
+
+@dataclass
+class DraftReport:
+    draft: Document
+    passages: list[DraftPassage] = field(default_factory=list)
+    reused_chars: int = 0
+    failing_chars: int = 0  # the characters the policy counts against the draft
+    failed: bool = False
+
+    @property
+    def reused_share(self) -> float:
+        return self.reused_chars / len(self.draft.text)
+
+    @property
+    def failing_share(self) -> float:
+        return self.failing_chars / len(self.draft.text)
+
+
+def load_drafts(paths: list[Path], fallback_encoding: str | None = None) -> list[Document]:
+    """Drafts from files (any text file) and folders (their .txt/.md files); each is dated now."""
+    now = parse_published(datetime.now(timezone.utc).isoformat())
+    drafts: list[Document] = []
+    for path in paths:
+        if path.is_dir():
+            found = list(read_directory(path, fallback_encoding))
+        elif path.is_file():
+            found = [Document(path.name, read_text(path, fallback_encoding), location=str(path))]
+        else:
+            raise CorpusError(f"{path}: no such file or directory")
+        for draft in found:
+            draft.published = now
+            if draft.text.strip():
+                drafts.append(draft)
+    if not drafts:
+        raise CorpusError(f"{', '.join(map(str, paths))}: no draft with text")
+    return drafts
+
+
+def credit_names(source: str | None) -> list[str]:
+    """The names a credit may use for an outlet: "Gulf Times (AFP)" -> the whole, "Gulf Times", "AFP"."""
+    if not source:
+        return []
+    names = {source.strip()} | {part for part in _NAME_PARTS.split(source) if len(part) >= 2}
+    return sorted(names, key=len, reverse=True)
+
+
+def names_credit(text: str, start: int, end: int, names: list[str]) -> bool:
+    nearby = text[max(0, start - CREDIT_REACH) : end + CREDIT_REACH] + "\n" + text[:OPENING]
+    for name in names:
+        flags = 0 if name.isupper() else re.IGNORECASE  # "AFP" must be the agency, not a word
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", nearby, flags):
+            return True
+    return False
+
+
+def _allowed(source: str | None, allow: tuple[str, ...]) -> bool:
+    return bool(source) and any(a.casefold() in source.casefold() for a in allow)
+
+
+def check_draft(draft: Document, index: Index, policy: Policy = Policy(), params: ScanParams | None = None) -> DraftReport:
+    params = params or index.params
+    params = replace(params, align=replace(params.align, min_words=policy.min_words))
+    archive = [doc for doc in index.candidates(draft.text) if doc.id != draft.id]
+    result = scan([draft] + archive, params, hasher=index.hasher)
+    by_id = {doc.id: doc for doc in archive}
+    report = DraftReport(draft)
+    for family in result.families:
+        for member in family.members:
+            if member.doc == draft.id:
+                report.passages.append(_judge(draft, member, family, by_id, policy))
+    report.passages.sort(key=lambda p: p.start)
+    report.reused_chars = union_length([(p.start, p.end) for p in report.passages])
+    counted = {UNCREDITED, CREDITED} if policy.strict else {UNCREDITED}
+    report.failing_chars = union_length([(p.start, p.end) for p in report.passages if p.status in counted])
+    report.failed = report.failing_chars > 0 and report.failing_share > policy.max_share
+    return report
+
+
+def _judge(draft: Document, member, family: ReuseFamily, archive: dict[str, Document], policy: Policy) -> DraftPassage:
+    matched = sorted({m.doc for m in family.members if m.doc != draft.id})
+    origin = None
+    if family.origin is not None and family.origin.doc != draft.id:
+        doc = archive[family.origin.doc]
+        origin = Origin(doc.id, doc.source, doc.published.text if doc.published else None, family.origin.start, family.origin.end)
+    # Without a known origin, any archive copy's outlet may be the one to credit or allow.
+    sources = [origin.source] if origin else [archive[d].source for d in matched]
+    if any(_allowed(s, policy.allow) for s in sources):
+        status = ALLOWED
+    elif any(names_credit(draft.text, member.start, member.end, credit_names(s)) for s in sources):
+        status = CREDITED
+    else:
+        status = UNCREDITED
+    return DraftPassage(member.start, member.end, origin, family.origin_status, matched, member.similarity, status)

@@ -1,0 +1,236 @@
+"""A persistent, incremental archive index in SQLite.
+
+It keeps each document (metadata and text) and, for candidate search, the distinct LSH band keys of
+its passages in the first ``INDEX_BANDS`` bands: a table of (key, doc) pairs that a draft's keys are
+looked up in. Everything else (signatures, alignment) is recomputed from the stored text of the few
+candidates, so the index stays small and a check runs exactly the scan pipeline.
+
+Each batch of documents is written in one transaction: a process killed mid-add leaves the index as
+it was after the last whole batch. The database runs in WAL mode, so readers work while a writer adds.
+The hash functions the index was built with are stored in it, so its keys stay comparable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from .candidates import band_keys
+from .corpus import CorpusError, Document, parse_published
+from .fingerprint import PassageHasher, fingerprint
+from .normalize import tokenize
+from .scan import ScanParams
+
+SCHEMA_VERSION = "1"
+INDEX_BANDS = 8  # of the 32 bands of two rows: enough for a 12-word passage, a quarter of the rows
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS documents (
+        doc INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT, title TEXT, url TEXT,
+        published TEXT, text TEXT NOT NULL, digest TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS band_keys (
+        key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID""",
+)
+
+
+class IndexFileError(CorpusError):
+    """An index file that cannot be opened or used; the message names the file."""
+
+
+@dataclass
+class AddReport:
+    added: int = 0
+    replaced: int = 0  # ids already indexed with other text
+    unchanged: int = 0  # ids already indexed with the same text
+
+
+def is_index_file(path: Path) -> bool:
+    if path.suffix == ".db" and not path.exists():
+        return True
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class Index:
+    """``Index(path)`` opens or creates an index; ``Index(":memory:")`` is a throwaway one."""
+
+    def __init__(self, path: str | Path, params: ScanParams | None = None, create: bool = True):
+        self.path = str(path)
+        self.params = params or ScanParams()
+        if self.path != ":memory:" and not create and not Path(self.path).exists():
+            raise IndexFileError(f"{self.path}: no such index")
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._setup()
+        except sqlite3.DatabaseError as error:
+            raise IndexFileError(f"{self.path}: not a usable index ({error})") from None
+
+    def _setup(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA:
+                self.db.execute(statement)
+            stored = dict(self.db.execute("SELECT name, value FROM meta"))
+            if not stored:
+                hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step)
+                stored = {
+                    "schema": SCHEMA_VERSION,
+                    "params": json.dumps(self._fingerprint_params()),
+                    "permutations": json.dumps(hasher.permutations.tolist()),
+                }
+                self.db.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+        if stored.get("schema") != SCHEMA_VERSION:
+            raise IndexFileError(f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}")
+        built_with = json.loads(stored["params"])
+        if built_with != self._fingerprint_params():
+            raise IndexFileError(f"{self.path}: built with other fingerprint settings {built_with}")
+        self.hasher = PassageHasher(
+            self.params.num_perm, self.params.seed, self.params.window, self.params.step, np.array(json.loads(stored["permutations"]))
+        )
+
+    def _fingerprint_params(self) -> dict:
+        p = self.params
+        return {"num_perm": p.num_perm, "seed": p.seed, "window": p.window, "step": p.step, "shingle_size": p.align.shingle_size, "bands": INDEX_BANDS}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def keys_of(self, text: str) -> np.ndarray:
+        """The distinct index band keys of a text's passages, as int64."""
+        fp = fingerprint(tokenize(text), self.hasher, self.params.align.shingle_size)
+        return np.unique(band_keys(fp.signatures)[:, :INDEX_BANDS]).view(np.int64)
+
+    def add(
+        self, documents: Iterable[Document], batch_size: int = 500, progress: Callable[[int], None] | None = None
+    ) -> AddReport:
+        """Add documents in batches of one transaction each; an id indexed before is replaced when
+        its text changed and left alone when it did not."""
+        report = AddReport()
+        batch: list[Document] = []
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._add_batch(batch, report)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            self._add_batch(batch, report)
+            if progress:
+                progress(len(batch))
+        return report
+
+    def _add_batch(self, batch: list[Document], report: AddReport) -> None:
+        prepared = [(doc, _digest(doc.text), self.keys_of(doc.text)) for doc in batch]  # outside the lock
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc, digest, keys in prepared:
+                known = self.db.execute("SELECT doc, digest, text FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                if known and known[1] == digest:
+                    report.unchanged += 1
+                    continue
+                if known:
+                    self._delete(known[0], known[2])
+                    report.replaced += 1
+                else:
+                    report.added += 1
+                row = self.db.execute(
+                    "INSERT INTO documents (id, source, title, url, published, text, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (doc.id, doc.source, doc.title, doc.url, doc.published.text if doc.published else None, doc.text, digest),
+                ).lastrowid
+                self.db.executemany("INSERT INTO band_keys VALUES (?, ?)", ((int(k), row) for k in keys))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _delete(self, row: int, text: str) -> None:
+        self.db.executemany("DELETE FROM band_keys WHERE key = ? AND doc = ?", ((int(k), row) for k in self.keys_of(text)))
+        self.db.execute("DELETE FROM documents WHERE doc = ?", (row,))
+
+    def remove(self, ids: list[str]) -> None:
+        """Remove documents by id, all or none: an unknown id raises IndexFileError."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for doc_id in ids:
+                known = self.db.execute("SELECT doc, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                if known is None:
+                    raise IndexFileError(f"{self.path}: no document with id {doc_id!r}")
+                self._delete(*known)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def stats(self) -> dict:
+        documents, first, last = self.db.execute(
+            "SELECT count(*), min(published), max(published) FROM documents"
+        ).fetchone()
+        outlets = self.db.execute("SELECT count(DISTINCT source) FROM documents").fetchone()[0]
+        keys = self.db.execute("SELECT count(*) FROM band_keys").fetchone()[0]
+        size = sum(Path(self.path + suffix).stat().st_size for suffix in ("", "-wal") if Path(self.path + suffix).exists()) if self.path != ":memory:" else 0
+        return {"path": self.path, "documents": documents, "outlets": outlets, "band_keys": keys, "first_published": first, "last_published": last, "bytes": size}
+
+    def documents(self, rows: Iterable[int] | None = None) -> Iterator[Document]:
+        """All indexed documents in the order they were added, or those with the given row ids."""
+        columns = "doc, id, source, title, url, published, text"
+        if rows is None:
+            cursor = self.db.execute(f"SELECT {columns} FROM documents ORDER BY doc")
+        else:
+            wanted = sorted(set(rows))
+            cursor = self.db.execute(f"SELECT {columns} FROM documents WHERE doc IN ({','.join('?' * len(wanted))}) ORDER BY doc", wanted)
+        for row, doc_id, source, title, url, published, text in cursor:
+            yield Document(doc_id, text, source, title, url, parse_published(published) if published else None, f"{self.path}#{doc_id}")
+
+    def candidates(self, text: str, limit: int = 200) -> list[Document]:
+        """Indexed documents sharing band keys with a text, most shared first, at most ``limit``."""
+        keys = self.keys_of(text)
+        if len(keys) == 0:
+            return []
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (key INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM probe")
+        self.db.executemany("INSERT OR IGNORE INTO probe VALUES (?)", ((int(k),) for k in keys))
+        rows = [
+            row
+            for row, in self.db.execute(
+                "SELECT b.doc FROM probe p JOIN band_keys b ON b.key = p.key GROUP BY b.doc ORDER BY count(*) DESC, b.doc LIMIT ?",
+                (limit,),
+            )
+        ]
+        return list(self.documents(rows))
