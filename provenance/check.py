@@ -1,7 +1,7 @@
 """Pre-publication check: which passages of a draft already exist in an archive, and may it run?
 
-A draft is scanned together with the archive documents that share band keys with it, through the
-same pipeline as ``scan``; the draft counts as published now, so every family it shares names an
+A draft is scanned together with the (at most ``CANDIDATES``) archive documents that share the
+most band keys with it, through the same pipeline as ``scan``; the draft counts as published now, so every family it shares names an
 archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
 - ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
@@ -25,6 +25,7 @@ from .corpus import CorpusError, Document, parse_published, read_directory, read
 from .index import Index
 from .scan import ScanParams, scan
 
+CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
 CREDIT_REACH = 300  # characters around a passage searched for a credit
 OPENING = 300  # characters at the top of a draft where a dateline or agency tag credits it all
 ALLOWED, CREDITED, UNCREDITED = "allowed", "credited", "uncredited"
@@ -120,8 +121,10 @@ def _allowed(source: str | None, allow: tuple[str, ...]) -> bool:
 def check_draft(draft: Document, index: Index, policy: Policy = Policy(), params: ScanParams | None = None) -> DraftReport:
     params = params or index.params
     params = replace(params, align=replace(params.align, min_words=policy.min_words))
-    archive = [doc for doc in index.candidates(draft.text) if doc.id != draft.id]
-    result = scan([draft] + archive, params, hasher=index.hasher)
+    archive = [doc for doc in index.candidates(draft.text, limit=CANDIDATES) if doc.id != draft.id]
+    # Copies of a passage elsewhere in the archive join its family through the draft's own span,
+    # so only the draft's pairs need aligning.
+    result = scan([draft] + archive, params, hasher=index.hasher, focus=0)
     by_id = {doc.id: doc for doc in archive}
     report = DraftReport(draft)
     for family in result.families:

@@ -13,8 +13,11 @@ The hash functions the index was built with are stored in it, so its keys stay c
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -28,7 +31,7 @@ from .normalize import tokenize
 from .scan import ScanParams
 
 SCHEMA_VERSION = "1"
-INDEX_BANDS = 8  # of the 32 bands of two rows: enough for a 12-word passage, a quarter of the rows
+INDEX_BANDS = 8  # of the 32 bands of two rows
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -63,6 +66,29 @@ def is_index_file(path: Path) -> bool:
         return False
 
 
+def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> np.ndarray:
+    fp = fingerprint(tokenize(text), hasher, shingle_size)
+    return np.unique(band_keys(fp.signatures)[:, :INDEX_BANDS]).view(np.int64)
+
+
+def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(documents)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+_worker: dict = {}
+
+
+def _start_worker(permutations: np.ndarray, params: ScanParams) -> None:
+    _worker["hasher"] = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
+    _worker["shingle_size"] = params.align.shingle_size
+
+
+def _worker_keys(texts: list[str]) -> list[np.ndarray]:
+    return [_keys(text, _worker["hasher"], _worker["shingle_size"]) for text in texts]
+
+
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
@@ -79,29 +105,34 @@ class Index:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._setup()
+            self.db.execute("PRAGMA cache_size=-262144")  # 256 MB of pages: key inserts land all over the tree
+            self._setup(create)
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path}: not a usable index ({error})") from None
 
-    def _setup(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _SCHEMA:
-                self.db.execute(statement)
-            stored = dict(self.db.execute("SELECT name, value FROM meta"))
-            if not stored:
-                hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step)
-                stored = {
-                    "schema": SCHEMA_VERSION,
-                    "params": json.dumps(self._fingerprint_params()),
-                    "permutations": json.dumps(hasher.permutations.tolist()),
-                }
-                self.db.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:
+    def _setup(self, create: bool) -> None:
+        stored = self._meta()
+        if not stored and not create:
+            raise IndexFileError(f"{self.path}: not a provenance index")
+        if not stored:
+            # A new index: create it under the write lock (another process may be doing the same).
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _SCHEMA:
+                    self.db.execute(statement)
+                stored = self._meta()
+                if not stored:
+                    hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step)
+                    stored = {
+                        "schema": SCHEMA_VERSION,
+                        "params": json.dumps(self._fingerprint_params()),
+                        "permutations": json.dumps(hasher.permutations.tolist()),
+                    }
+                    self.db.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
+                self.db.execute("COMMIT")
+            except BaseException:
                 self.db.execute("ROLLBACK")
-            raise
+                raise
         if stored.get("schema") != SCHEMA_VERSION:
             raise IndexFileError(f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}")
         built_with = json.loads(stored["params"])
@@ -110,6 +141,16 @@ class Index:
         self.hasher = PassageHasher(
             self.params.num_perm, self.params.seed, self.params.window, self.params.step, np.array(json.loads(stored["permutations"]))
         )
+
+    def _meta(self) -> dict:
+        """What the index says of itself; empty for a file that is no index yet. Reads only, so
+        opening an index never waits for a writer."""
+        try:
+            return dict(self.db.execute("SELECT name, value FROM meta"))
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):
+                return {}
+            raise
 
     def _fingerprint_params(self) -> dict:
         p = self.params
@@ -128,33 +169,52 @@ class Index:
 
     def keys_of(self, text: str) -> np.ndarray:
         """The distinct index band keys of a text's passages, as int64."""
-        fp = fingerprint(tokenize(text), self.hasher, self.params.align.shingle_size)
-        return np.unique(band_keys(fp.signatures)[:, :INDEX_BANDS]).view(np.int64)
+        return _keys(text, self.hasher, self.params.align.shingle_size)
 
     def add(
-        self, documents: Iterable[Document], batch_size: int = 500, progress: Callable[[int], None] | None = None
+        self,
+        documents: Iterable[Document],
+        batch_size: int = 500,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> AddReport:
         """Add documents in batches of one transaction each; an id indexed before is replaced when
-        its text changed and left alone when it did not."""
+        its text changed and left alone when it did not.
+
+        Keys are computed by ``workers`` processes (default: one per core) one batch ahead of the
+        writer, so hashing and writing overlap; a single batch is hashed here.
+        """
         report = AddReport()
-        batch: list[Document] = []
-        for doc in documents:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                self._add_batch(batch, report)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            self._add_batch(batch, report)
-            if progress:
-                progress(len(batch))
+        batches = _batches(documents, batch_size)
+        first = next(batches, None)
+        if first is None:
+            return report
+        second = next(batches, None)
+        workers = workers or os.cpu_count() or 1
+        if second is None or workers == 1:
+            for batch in itertools.chain([first], [second] if second else [], batches):
+                self._add_batch(batch, [self.keys_of(doc.text) for doc in batch], report, progress)
+            return report
+        job = (self.hasher.permutations, self.params)
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=job) as pool:
+            def submit(batch):
+                chunk = max(1, len(batch) // workers)
+                return pool.map(_worker_keys, [[d.text for d in batch[i : i + chunk]] for i in range(0, len(batch), chunk)])
+
+            pending = [(first, submit(first)), (second, submit(second))]
+            while pending:
+                batch, keys = pending.pop(0)
+                following = next(batches, None)
+                if following is not None:
+                    pending.append((following, submit(following)))
+                self._add_batch(batch, [k for chunk in keys for k in chunk], report, progress)
         return report
 
-    def _add_batch(self, batch: list[Document], report: AddReport) -> None:
-        prepared = [(doc, _digest(doc.text), self.keys_of(doc.text)) for doc in batch]  # outside the lock
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport, progress) -> None:
+        prepared = [(doc, _digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            key_rows, owners = [], []
             for doc, digest, keys in prepared:
                 known = self.db.execute("SELECT doc, digest, text FROM documents WHERE id = ?", (doc.id,)).fetchone()
                 if known and known[1] == digest:
@@ -169,11 +229,19 @@ class Index:
                     "INSERT INTO documents (id, source, title, url, published, text, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (doc.id, doc.source, doc.title, doc.url, doc.published.text if doc.published else None, doc.text, digest),
                 ).lastrowid
-                self.db.executemany("INSERT INTO band_keys VALUES (?, ?)", ((int(k), row) for k in keys))
+                key_rows.append(keys)
+                owners.append(np.full(len(keys), row, dtype=np.int64))
+            if key_rows:
+                # Inserted in key order, the B-tree is written page by page instead of at random.
+                keys, rows = np.concatenate(key_rows), np.concatenate(owners)
+                order = np.argsort(keys, kind="stable")
+                self.db.executemany("INSERT INTO band_keys VALUES (?, ?)", zip(keys[order].tolist(), rows[order].tolist()))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        if progress:
+            progress(len(batch))
 
     def _delete(self, row: int, text: str) -> None:
         self.db.executemany("DELETE FROM band_keys WHERE key = ? AND doc = ?", ((int(k), row) for k in self.keys_of(text)))
@@ -218,7 +286,7 @@ class Index:
         for row, doc_id, source, title, url, published, text in cursor:
             yield Document(doc_id, text, source, title, url, parse_published(published) if published else None, f"{self.path}#{doc_id}")
 
-    def candidates(self, text: str, limit: int = 200) -> list[Document]:
+    def candidates(self, text: str, limit: int = 100) -> list[Document]:
         """Indexed documents sharing band keys with a text, most shared first, at most ``limit``."""
         keys = self.keys_of(text)
         if len(keys) == 0:
@@ -229,7 +297,8 @@ class Index:
         rows = [
             row
             for row, in self.db.execute(
-                "SELECT b.doc FROM probe p JOIN band_keys b ON b.key = p.key GROUP BY b.doc ORDER BY count(*) DESC, b.doc LIMIT ?",
+                # CROSS JOIN keeps SQLite from scanning the whole key table: one lookup per probe key.
+                "SELECT b.doc FROM probe p CROSS JOIN band_keys b ON b.key = p.key GROUP BY b.doc ORDER BY count(*) DESC, b.doc LIMIT ?",
                 (limit,),
             )
         ]

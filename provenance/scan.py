@@ -48,9 +48,11 @@ def scan(
     params: ScanParams | None = None,
     progress: Progress | None = None,
     hasher: PassageHasher | None = None,
+    focus: int | None = None,
 ) -> ScanResult:
     """Find reused passages in documents. ``hasher`` defaults to one made from ``params``; an
-    index passes the one it was built with."""
+    index passes the one it was built with. With ``focus``, only pairs that include that document
+    (an index) are aligned: a check needs nothing else."""
     params = params or ScanParams()
     began = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
@@ -63,6 +65,8 @@ def scan(
             report("fingerprint", index + 1, len(documents))
 
     pairs = candidate_pairs(fingerprints, _rank(documents), params.clique_limit)
+    if focus is not None:
+        pairs = [p for p in pairs if focus in (p.first, p.second)]
     alignments: list[Alignment] = []
     for index, pair in enumerate(pairs):
         a, b = pair.first, pair.second

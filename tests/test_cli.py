@@ -138,3 +138,28 @@ def test_bad_input_is_one_line_and_exit_2_without_traceback(tmp_path, make, mess
 def test_missing_corpus_path(tmp_path):
     result = run("scan", tmp_path / "absent")
     assert result.exit_code == 2 and "no such file or directory" in result.stderr
+
+
+def test_index_commands_and_scan_db(tmp_path, monkeypatch):
+    db = tmp_path / "archive.db"
+    added = run("index", "add", SAMPLES, "--db", db)
+    assert added.exit_code == 0 and "added 5, replaced 0 (text changed), unchanged 0; 5 documents" in added.stdout
+    assert "unchanged 5" in run("index", "add", SAMPLES, "--db", db).stdout
+    monkeypatch.setenv("PROVENANCE_DB", str(db))  # the default index
+    stats = run("index", "stats")
+    assert stats.exit_code == 0 and "documents" in stats.stdout and " 5" in stats.stdout
+    from_db = json.loads(run("scan", "--db", db, "-f", "json").stdout)
+    from_corpus = json.loads(run("scan", SAMPLES, "-f", "json").stdout)
+    assert from_db["clusters"] == from_corpus["clusters"]
+    assert run("scan", SAMPLES, "--db", db).exit_code == 2  # the same ids twice
+    missing = run("index", "remove", "000", "nope")
+    assert missing.exit_code == 2 and "no document with id 'nope'" in missing.stderr
+    removed = run("index", "remove", "000", "001")
+    assert removed.exit_code == 0 and "3 documents" in removed.stdout
+    assert json.loads(run("scan", "--db", db, "-f", "json").stdout)["clusters"][0]["origin"]["doc"] == "003"
+
+
+def test_scan_needs_a_corpus_or_an_index(tmp_path):
+    assert "give a CORPUS or --db" in run("scan").stderr
+    assert run("scan", "--db", tmp_path / "none.db").exit_code == 2
+    assert run("index", "stats", "--db", tmp_path / "none.db").exit_code == 2
