@@ -33,13 +33,21 @@ def _default_db() -> Path:
     return Path(os.environ.get("PROVENANCE_DB", "provenance.db"))
 
 
-_DB_OPTION = typer.Option(None, "--db", help="Index file (default: $PROVENANCE_DB, else provenance.db).")
-_err = Console(stderr=True)
-
-
 class Format(str, enum.Enum):
     table = "table"
     json = "json"
+
+
+_err = Console(stderr=True)
+# Options that several commands share.
+_DB_OPTION = typer.Option(None, "--db", help="Index file (default: $PROVENANCE_DB, else provenance.db).")
+_FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table for people, json for machines.")
+_OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.")
+_MIN_WORDS_OPTION = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words.")
+_ENCODING_OPTION = typer.Option(
+    None, "--fallback-encoding", metavar="ENCODING", help="Decode files that are not UTF-8 with this encoding (e.g. cp1252)."
+)
+_QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No warnings or progress bar on stderr.")
 
 
 def _fail(message: str) -> None:
@@ -64,16 +72,14 @@ def main(
 def scan_command(
     corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md files (optional manifest.csv/.jsonl) or JSONL files."),
     db: Optional[Path] = typer.Option(None, "--db", help="Scan the documents of this index (with or instead of CORPUS)."),
-    output_format: Format = typer.Option(Format.table, "--format", "-f", help="table for people, json for machines."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
-    min_words: int = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words."),
+    output_format: Format = _FORMAT_OPTION,
+    output: Optional[Path] = _OUTPUT_OPTION,
+    min_words: int = _MIN_WORDS_OPTION,
     min_similarity: float = typer.Option(
         _DEFAULTS.align.min_similarity, "--min-similarity", min=0.0, max=1.0, help="Lowest word-level similarity of a reported passage to its match."
     ),
-    fallback_encoding: Optional[str] = typer.Option(
-        None, "--fallback-encoding", metavar="ENCODING", help="Decode files that are not UTF-8 with this encoding (e.g. cp1252)."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No warnings or progress bar on stderr."),
+    fallback_encoding: Optional[str] = _ENCODING_OPTION,
+    quiet: bool = _QUIET_OPTION,
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:
@@ -126,9 +132,9 @@ def _unique_ids(documents) -> None:
 def index_add(
     corpus: List[Path] = typer.Argument(..., help="Corpora to add (same inputs as scan)."),
     db: Optional[Path] = _DB_OPTION,
-    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Documents per transaction."),
-    fallback_encoding: Optional[str] = typer.Option(None, "--fallback-encoding", metavar="ENCODING"),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per transaction (larger is faster to build)."),
+    fallback_encoding: Optional[str] = _ENCODING_OPTION,
+    quiet: bool = _QUIET_OPTION,
 ) -> None:
     """Add documents to the index; an id added before is replaced if its text changed."""
     path = db or _default_db()
@@ -178,13 +184,13 @@ def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db:
 def check_command(
     drafts: List[Path] = typer.Argument(..., help="Draft files, or folders of .txt/.md drafts."),
     against: Path = typer.Option(..., "--against", help="An index file (.db) or a corpus (folder or JSONL)."),
-    output_format: Format = typer.Option(Format.table, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o"),
-    min_words: int = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words."),
+    output_format: Format = _FORMAT_OPTION,
+    output: Optional[Path] = _OUTPUT_OPTION,
+    min_words: int = _MIN_WORDS_OPTION,
     max_share: float = typer.Option(0.0, "--max-share", min=0.0, max=1.0, help="Fail only above this share of uncredited reuse."),
     allow: List[str] = typer.Option([], "--allow", help="A licensed source (outlet or wire): reported, never failing. Repeatable."),
     strict: bool = typer.Option(False, "--strict", help="Credited reuse fails too."),
-    fallback_encoding: Optional[str] = typer.Option(None, "--fallback-encoding", metavar="ENCODING"),
+    fallback_encoding: Optional[str] = _ENCODING_OPTION,
 ) -> None:
     """Check drafts against an archive. Exit 0: nothing uncredited over the limit; 1: reuse found; 2: bad input."""
     policy = Policy(min_words=min_words, max_share=max_share, allow=tuple(allow), strict=strict)

@@ -28,6 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--checks", type=int, default=20)
+    parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "provenance-bench-index.db")
     args = parser.parse_args()
 
@@ -36,7 +37,7 @@ def main() -> None:
     documents, _ = planted_corpus(args.docs, words=400, copy_rate=0.1, passage_words=60, seed=args.docs)
     began = time.perf_counter()
     with Index(args.db) as index:
-        index.add(documents, batch_size=1000)
+        index.add(documents, batch_size=args.batch_size)
         build = time.perf_counter() - began
         stats = index.stats()
 
@@ -58,6 +59,7 @@ def main() -> None:
         ["documents", stats["documents"]],
         ["build seconds", f"{build:.1f}"],
         ["build docs/s", f"{args.docs / build:.0f}"],
+        ["batch size", args.batch_size],
         ["band keys", stats["band_keys"]],
         ["index MB on disk", f"{stats['bytes'] / 2**20:.0f}"],
         ["draft words", len(draft_text.split())],
