@@ -105,7 +105,7 @@ class Index:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA cache_size=-262144")  # 256 MB of pages: key inserts land all over the tree
+            self.db.execute("PRAGMA cache_size=-1048576")  # 1 GB of pages: key inserts land all over the tree
             self._setup(create)
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path}: not a usable index ({error})") from None
