@@ -99,7 +99,7 @@ def scan_command(
     if not documents:
         _fail(f"{db}: empty index")
     params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
-    with _progress(disabled=quiet) as report:
+    with _ProgressBar(disabled=quiet) as report:
         result = scan(documents, params, progress=report)
     _emit(dumps(result) if output_format is Format.json else render_tables(result), output)
 
@@ -141,7 +141,7 @@ def index_add(
     try:
         loaded = load_corpus(corpus, fallback_encoding)
         _warn(loaded.warnings, quiet)
-        with Index(path) as index, _progress(disabled=quiet) as report:
+        with Index(path) as index, _ProgressBar(disabled=quiet) as report:
             done = 0
 
             def advance(count: int) -> None:
@@ -225,7 +225,7 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-class _progress:
+class _ProgressBar:
     """A progress bar on stderr, shown only when stderr is a terminal."""
 
     def __init__(self, disabled: bool):
