@@ -21,8 +21,6 @@ import numpy as np
 
 from .fingerprint import Fingerprint
 
-ROWS_PER_BAND = 2
-
 
 @dataclass(frozen=True)
 class CandidatePair:

@@ -1,8 +1,8 @@
 """Pre-publication check: which passages of a draft already exist in an archive, and may it run?
 
 A draft is scanned together with the (at most ``CANDIDATES``) archive documents that share the
-most band keys with it, through the same pipeline as ``scan``; the draft counts as published now, so every family it shares names an
-archive document as origin. Each passage of the draft in a family is then judged by the policy:
+most band keys with it, through the same pipeline as ``scan``; the draft counts as published now,
+so every family it shares names an archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
 - ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
 - ``credited``: the draft names the origin's outlet near the passage (within ``CREDIT_REACH``
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .align import AlignParams
 from .attribute import ReuseFamily, union_length
 from .corpus import CorpusError, Document, parse_published, read_directory, read_text
 from .index import Index
@@ -34,7 +35,7 @@ _NAME_PARTS = re.compile(r"\s*(?:[()/,;]|\s-\s|\bvia\b)\s*")
 
 @dataclass(frozen=True)
 class Policy:
-    min_words: int = 12
+    min_words: int = AlignParams.min_words
     max_share: float = 0.0
     allow: tuple[str, ...] = ()
     strict: bool = False

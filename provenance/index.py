@@ -277,13 +277,13 @@ class Index:
 
     def documents(self, rows: Iterable[int] | None = None) -> Iterator[Document]:
         """All indexed documents in the order they were added, or those with the given row ids."""
-        columns = "doc, id, source, title, url, published, text"
+        columns = "id, source, title, url, published, text"
         if rows is None:
             cursor = self.db.execute(f"SELECT {columns} FROM documents ORDER BY doc")
         else:
             wanted = sorted(set(rows))
             cursor = self.db.execute(f"SELECT {columns} FROM documents WHERE doc IN ({','.join('?' * len(wanted))}) ORDER BY doc", wanted)
-        for row, doc_id, source, title, url, published, text in cursor:
+        for doc_id, source, title, url, published, text in cursor:
             yield Document(doc_id, text, source, title, url, parse_published(published) if published else None, f"{self.path}#{doc_id}")
 
     def candidates(self, text: str, limit: int = 100) -> list[Document]:

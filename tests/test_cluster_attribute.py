@@ -22,7 +22,6 @@ def test_copy_of_a_copy_joins_one_family_with_the_first_as_origin():
 
 
 def test_distinct_passages_of_one_document_stay_separate_families():
-    documents = [doc("a", "2016-01-01"), doc("b", "2016-01-05")]
     alignments = [Alignment(0, 0, 100, 1, 0, 100, 1.0), Alignment(0, 500, 600, 1, 300, 400, 1.0)]
     assert len(cluster(alignments)) == 2
 

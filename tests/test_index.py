@@ -1,5 +1,4 @@
 import json
-import os
 import signal
 import sqlite3
 import subprocess
