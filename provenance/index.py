@@ -1,13 +1,16 @@
 """A persistent, incremental archive index in SQLite.
 
 It keeps each document (metadata and text) and, for candidate search, the distinct LSH band keys of
-its passages in the first ``INDEX_BANDS`` bands: a table of (key, doc) pairs that a draft's keys are
-looked up in. Everything else (signatures, alignment) is recomputed from the stored text of the few
-candidates, so the index stays small and a check runs exactly the scan pipeline.
+its passages in the first ``INDEX_BANDS`` bands, as (key, document) pairs in a :class:`KeyStore`
+that a draft's keys are looked up in. Everything else (signatures, alignment) is recomputed from the
+stored text of the few candidates, so the index stays small and a check runs exactly the scan
+pipeline.
 
-Each batch of documents is written in one transaction: a process killed mid-add leaves the index as
-it was after the last whole batch. The database runs in WAL mode, so readers work while a writer adds.
-The hash functions the index was built with are stored in it, so its keys stay comparable.
+Each batch of documents is written in one transaction, its keys as one new segment: a process
+killed mid-add leaves the index as it was after the last whole batch. Segments are merged in
+transactions of their own after a batch. The database runs in WAL mode, so readers work while a
+writer adds. The hash functions the index was built with are stored in it, so its keys stay
+comparable.
 """
 
 from __future__ import annotations
@@ -27,21 +30,24 @@ import numpy as np
 from .candidates import band_keys
 from .corpus import CorpusError, Document, parse_published
 from .fingerprint import PassageHasher, fingerprint
+from .keystore import SCHEMA as KEYSTORE_SCHEMA
+from .keystore import KeyStore
 from .normalize import tokenize
 from .scan import ScanParams
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 1 kept band keys in one B-tree
 INDEX_BANDS = 8  # of the 32 bands of two rows: a 12-word passage still collides, with a quarter of the rows
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # AUTOINCREMENT: a removed document's row number is never given to another, so the key pairs
+    # it leaves behind until the next merge can never point at the wrong text.
     """CREATE TABLE IF NOT EXISTS documents (
-        doc INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT, title TEXT, url TEXT,
-        published TEXT, text TEXT NOT NULL, digest TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS band_keys (
-        key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID""",
+        doc INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, source TEXT, title TEXT,
+        url TEXT, published TEXT, text TEXT NOT NULL, digest TEXT NOT NULL)""",
+    *KEYSTORE_SCHEMA,
 )
 
 
@@ -105,7 +111,6 @@ class Index:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA cache_size=-1048576")  # 1 GB of pages: key inserts land all over the tree
             self._setup(create)
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path}: not a usable index ({error})") from None
@@ -116,12 +121,11 @@ class Index:
             raise IndexFileError(f"{self.path}: not a provenance index")
         if not stored:
             # A new index: create it under the write lock (another process may be doing the same).
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA:
-                    self.db.execute(statement)
+            with self._writing():
                 stored = self._meta()
                 if not stored:
+                    for statement in _SCHEMA:
+                        self.db.execute(statement)
                     hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step)
                     stored = {
                         "schema": SCHEMA_VERSION,
@@ -129,18 +133,17 @@ class Index:
                         "permutations": json.dumps(hasher.permutations.tolist()),
                     }
                     self.db.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         if stored.get("schema") != SCHEMA_VERSION:
-            raise IndexFileError(f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}")
+            raise IndexFileError(
+                f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}; build a new index with 'provenance index add'"
+            )
         built_with = json.loads(stored["params"])
         if built_with != self._fingerprint_params():
             raise IndexFileError(f"{self.path}: built with other fingerprint settings {built_with}")
         self.hasher = PassageHasher(
             self.params.num_perm, self.params.seed, self.params.window, self.params.step, np.array(json.loads(stored["permutations"]))
         )
+        self.keys = KeyStore(self.db)
 
     def _meta(self) -> dict:
         """What the index says of itself; empty for a file that is no index yet. Reads only, so
@@ -212,16 +215,15 @@ class Index:
 
     def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport, progress) -> None:
         prepared = [(doc, _digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
             key_rows, owners = [], []
             for doc, digest, keys in prepared:
-                known = self.db.execute("SELECT doc, digest, text FROM documents WHERE id = ?", (doc.id,)).fetchone()
+                known = self.db.execute("SELECT doc, digest FROM documents WHERE id = ?", (doc.id,)).fetchone()
                 if known and known[1] == digest:
                     report.unchanged += 1
                     continue
                 if known:
-                    self._delete(known[0], known[2])
+                    self._delete(known[0])
                     report.replaced += 1
                 else:
                     report.added += 1
@@ -232,34 +234,29 @@ class Index:
                 key_rows.append(keys)
                 owners.append(np.full(len(keys), row, dtype=np.int64))
             if key_rows:
-                # Inserted in key order, the B-tree is written page by page instead of at random.
-                keys, rows = np.concatenate(key_rows), np.concatenate(owners)
-                order = np.argsort(keys, kind="stable")
-                self.db.executemany("INSERT INTO band_keys VALUES (?, ?)", zip(keys[order].tolist(), rows[order].tolist()))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                self.keys.write(np.concatenate(key_rows), np.concatenate(owners))
+        # A merge of its own: a kill during it loses no added document, and readers keep working.
+        with self._writing():
+            self.keys.merge()
         if progress:
             progress(len(batch))
 
-    def _delete(self, row: int, text: str) -> None:
-        self.db.executemany("DELETE FROM band_keys WHERE key = ? AND doc = ?", ((int(k), row) for k in self.keys_of(text)))
+    def _writing(self):
+        """One write transaction: committed on success, rolled back on any error or interrupt."""
+        return _Transaction(self.db, "BEGIN IMMEDIATE")
+
+    def _delete(self, row: int) -> None:
         self.db.execute("DELETE FROM documents WHERE doc = ?", (row,))
+        self.keys.remove([row])
 
     def remove(self, ids: list[str]) -> None:
         """Remove documents by id, all or none: an unknown id raises IndexFileError."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
             for doc_id in ids:
-                known = self.db.execute("SELECT doc, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                known = self.db.execute("SELECT doc FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if known is None:
                     raise IndexFileError(f"{self.path}: no document with id {doc_id!r}")
-                self._delete(*known)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                self._delete(known[0])
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -271,9 +268,9 @@ class Index:
             "SELECT count(*), min(published), max(published) FROM documents"
         ).fetchone()
         outlets = self.db.execute("SELECT count(DISTINCT source) FROM documents").fetchone()[0]
-        keys = self.db.execute("SELECT count(*) FROM band_keys").fetchone()[0]
+        keys, segments = self.keys.pairs(), self.keys.segments()
         size = sum(Path(self.path + suffix).stat().st_size for suffix in ("", "-wal") if Path(self.path + suffix).exists()) if self.path != ":memory:" else 0
-        return {"path": self.path, "documents": documents, "outlets": outlets, "band_keys": keys, "first_published": first, "last_published": last, "bytes": size}
+        return {"path": self.path, "documents": documents, "outlets": outlets, "band_keys": keys, "key_segments": segments, "first_published": first, "last_published": last, "bytes": size}
 
     def documents(self, rows: Iterable[int] | None = None) -> Iterator[Document]:
         """All indexed documents in the order they were added, or those with the given row ids."""
@@ -291,15 +288,19 @@ class Index:
         keys = self.keys_of(text)
         if len(keys) == 0:
             return []
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (key INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM probe")
-        self.db.executemany("INSERT OR IGNORE INTO probe VALUES (?)", ((int(k),) for k in keys))
-        rows = [
-            row
-            for row, in self.db.execute(
-                # CROSS JOIN keeps SQLite from scanning the whole key table: one lookup per probe key.
-                "SELECT b.doc FROM probe p CROSS JOIN band_keys b ON b.key = p.key GROUP BY b.doc ORDER BY count(*) DESC, b.doc LIMIT ?",
-                (limit,),
-            )
-        ]
-        return list(self.documents(rows))
+        # One read transaction: a merge committed meanwhile cannot pull segments from under the lookup.
+        with _Transaction(self.db, "BEGIN"):
+            rows, shared = np.unique(self.keys.lookup(keys), return_counts=True)
+            best = rows[np.lexsort((rows, -shared))[:limit]]
+            return list(self.documents(best.tolist()))
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection, begin: str):
+        self.db, self.begin = db, begin
+
+    def __enter__(self) -> None:
+        self.db.execute(self.begin)
+
+    def __exit__(self, error_type, *exc) -> None:
+        self.db.execute("COMMIT" if error_type is None else "ROLLBACK")

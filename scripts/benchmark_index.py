@@ -28,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--checks", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--batch-size", type=int, default=5_000)
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "provenance-bench-index.db")
     args = parser.parse_args()
 
@@ -61,6 +61,7 @@ def main() -> None:
         ["build docs/s", f"{args.docs / build:.0f}"],
         ["batch size", args.batch_size],
         ["band keys", stats["band_keys"]],
+        ["key segments", stats["key_segments"]],
         ["index MB on disk", f"{stats['bytes'] / 2**20:.0f}"],
         ["draft words", len(draft_text.split())],
         ["check p50 s", f"{statistics.median(latencies):.3f}"],
