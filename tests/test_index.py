@@ -101,6 +101,12 @@ def test_bad_index_files(tmp_path):
     with pytest.raises(IndexFileError, match="not a provenance index"):
         Index(other, create=False)
     Index(tmp_path / "built.db").close()
+    older = tmp_path / "older.db"
+    Index(older).close()
+    with sqlite3.connect(older) as connection:
+        connection.execute("UPDATE meta SET value = '1' WHERE name = 'schema'")
+    with pytest.raises(IndexFileError, match="older.db: index schema '1', this version reads '2'; build a new index"):
+        Index(older, create=False)
     with pytest.raises(IndexFileError, match="built with other fingerprint settings"):
         Index(tmp_path / "built.db", params=ScanParams(window=24))
 
