@@ -34,6 +34,24 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64)
 
 
+def document_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
+    """The distinct keys of a document's passages in its first ``bands`` bands, as int64."""
+    return np.unique(band_keys(signatures)[:, :bands]).view(np.int64)
+
+
+def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Document pairs (first < second, as index arrays) that share at least one key, from each
+    document's distinct keys; a bucket of more than ``clique_limit`` documents links each to its
+    earliest by ``rank`` only."""
+    owner = np.concatenate([np.full(len(k), index, dtype=np.int64) for index, k in enumerate(keys)] + [np.empty(0, np.int64)])
+    flat = np.concatenate(list(keys) + [np.empty(0, np.int64)])
+    if len(flat) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    codes = _band_links(flat, owner, rank, clique_limit)
+    pairs = np.unique(owner[codes // len(flat)] * len(keys) + owner[codes % len(flat)])
+    return pairs // len(keys), pairs % len(keys)
+
+
 def candidate_pairs(
     fingerprints: list[Fingerprint],
     rank: np.ndarray,

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 import typer
 from tabulate import tabulate
@@ -17,9 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .check import Policy, check_draft, load_drafts
-from .corpus import CorpusError, load_corpus
+from .corpus import CorpusError, as_read, belongs_to, load_corpus
+from .dedup import KEEP_RULES, DedupParams, dedup, strip_reused
 from .index import Index, is_index_file
-from .report import check_tables, dumps, dumps_check, render_tables
+from .report import check_tables, dedup_table, dumps, dumps_check, dumps_dedup, dumps_strip, render_tables, strip_table
 from .scan import ScanParams, scan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find reused passages across news articles and where each came from first.")
@@ -128,6 +129,53 @@ def _unique_ids(documents) -> None:
         seen.add(doc.id)
 
 
+Keep = enum.Enum("Keep", {rule: rule for rule in KEEP_RULES}, type=str)
+
+
+@app.command("dedup")
+def dedup_command(
+    corpus: List[Path] = typer.Argument(..., help="Corpora to deduplicate (same inputs as scan)."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL of the kept documents, each line as read, in input order."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the duplicate groups as JSON (provenance.dedup/1)."),
+    threshold: float = typer.Option(
+        DedupParams.threshold, "--threshold", min=0.0, max=1.0, help="Least share of a document's shingles found in a kept one for it to be dropped."
+    ),
+    keep: Keep = typer.Option(DedupParams.keep, "--keep", help="Which document of a group stays (undated never before dated)."),
+    strip: bool = typer.Option(False, "--strip-reused", help="Keep every document, with the passages first published elsewhere cut out."),
+    fallback_encoding: Optional[str] = _ENCODING_OPTION,
+    quiet: bool = _QUIET_OPTION,
+) -> None:
+    """Drop near-duplicate documents (reruns, light edits, wire updates, excerpts), keeping the original."""
+    try:
+        if belongs_to(output, corpus) or (report is not None and belongs_to(report, corpus)):
+            raise CorpusError(f"{output if belongs_to(output, corpus) else report}: refusing to write into the input corpus")
+        loaded = load_corpus(corpus, fallback_encoding)
+        _warn(loaded.warnings, quiet)
+        documents = loaded.documents
+        with _ProgressBar(disabled=quiet) as progress:
+            if strip:
+                texts, cuts = strip_reused(documents, progress=progress)
+                lines = as_read(documents, texts)
+                summary, report_text = strip_table(documents, cuts), dumps_strip(len(documents), cuts)
+            else:
+                result = dedup(documents, DedupParams(threshold, keep.value), progress=progress)
+                lines = as_read(doc for doc, kept in zip(documents, result.kept) if kept)
+                summary, report_text = dedup_table(result), dumps_dedup(result)
+        _write_file(output, lines)
+        if report is not None:
+            _write_file(report, report_text)
+    except CorpusError as error:
+        _fail(str(error))
+    sys.stdout.write(summary)
+
+
+def _write_file(path: Path, data: str | Iterable[bytes]) -> None:
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot write ({error.strerror})") from None
+
+
 @index_app.command("add")
 def index_add(
     corpus: List[Path] = typer.Argument(..., help="Corpora to add (same inputs as scan)."),
@@ -213,12 +261,15 @@ def _archive(against: Path, fallback_encoding: Optional[str]) -> Index:
     return index
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so a reader never sees half a report."""
+def write_atomically(path: Path, data: str | Iterable[bytes]) -> None:
+    """Write through a temporary file in the same folder, so a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            if isinstance(data, str):
+                stream.write(data.encode("utf-8"))
+            else:
+                stream.writelines(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

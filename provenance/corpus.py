@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -79,6 +79,8 @@ class Document:
     url: str | None = None
     published: Published | None = None
     location: str = ""  # where it was read from, for messages: "dir/file.txt" or "corpus.jsonl:12"
+    file: Path | None = None  # the file it was read from (None for an index)
+    line: int | None = None  # its line in a JSONL file
 
 
 @dataclass
@@ -130,7 +132,7 @@ def _read_any(path: Path, fallback_encoding: str | None) -> Iterator[Document]:
 
 def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
     """One JSON object per line: id, text, and optional source/series, title, url, published/date."""
-    for where, record in _json_lines(path, _decode(path, _read_bytes(path), fallback_encoding)):
+    for number, where, record in _json_lines(path, _decode(path, _read_bytes(path), fallback_encoding)):
         if record.get("id") in (None, ""):
             raise CorpusError(f"{where}: missing 'id'")
         body = record.get("text")
@@ -138,7 +140,7 @@ def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Doc
             raise CorpusError(f"{where}: 'text' must be a string")
         if "\x00" in body:
             raise CorpusError(f"{where}: text contains NUL bytes (binary data?)")
-        yield _document(str(record["id"]), body, record, where)
+        yield replace(_document(str(record["id"]), body, record, where), file=path, line=number)
 
 
 def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
@@ -159,7 +161,7 @@ def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator
         default_id = rel[: -len(file.suffix)]
         row = by_path.get(rel) or by_id.get(default_id) or {}
         doc_id = str(row.get("id") or default_id)
-        yield _document(doc_id, read_text(file, fallback_encoding), row, str(file))
+        yield replace(_document(doc_id, read_text(file, fallback_encoding), row, str(file)), file=file)
 
 
 def read_text(path: Path, fallback_encoding: str | None = None) -> str:
@@ -190,7 +192,7 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
                 raise CorpusError(f"{where}: more values than columns")
             rows.append(_canonical_fields(row, where))
     else:
-        for where, record in _json_lines(path, text):
+        for _, where, record in _json_lines(path, text):
             if not ({"path", "id"} & record.keys()):
                 raise CorpusError(f"{where}: manifest entry needs a 'path' or 'id'")
             rows.append(record)
@@ -202,9 +204,10 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
     return rows
 
 
-def _json_lines(path: Path, text: str) -> Iterator[tuple[str, dict]]:
-    """(location, record with canonical field names) for each non-blank line of a JSONL text."""
-    for number, line in enumerate(text.splitlines(), start=1):
+def _json_lines(path: Path, text: str) -> Iterator[tuple[int, str, dict]]:
+    """(line number, location, record with canonical field names) for each non-blank line of a
+    JSONL text. Lines end at "\n" only: a JSON string may hold U+2028 or U+0085 as they are."""
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -214,7 +217,7 @@ def _json_lines(path: Path, text: str) -> Iterator[tuple[str, dict]]:
             raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
         if not isinstance(record, dict):
             raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
-        yield where, _canonical_fields(record, where)
+        yield number, where, _canonical_fields(record, where)
 
 
 def _canonical_fields(record: dict, where: str) -> dict:
@@ -273,3 +276,63 @@ def _decode(path: Path, data: bytes, fallback_encoding: str | None) -> str:
         raise CorpusError(f"{path}: neither UTF-8 nor {fallback_encoding} (byte 0x{data[error.start]:02x} at offset {error.start})") from None
     except LookupError:
         raise CorpusError(f"unknown encoding {fallback_encoding!r}") from None
+
+
+def belongs_to(path: Path, corpora: Iterable[Path]) -> bool:
+    """Whether writing ``path`` would overwrite one of these corpora or add to what they hold."""
+    target = path.resolve()
+    for corpus in map(Path, corpora):
+        root = corpus.resolve()
+        if target == root:
+            return True
+        if corpus.is_dir() and root in target.parents:
+            if target.suffix.lower() in TEXT_SUFFIXES or (target.parent == root and target.name in MANIFEST_NAMES):
+                return True
+    return False
+
+
+def as_read(documents: Iterable[Document], texts: Iterable[str] | None = None) -> Iterator[bytes]:
+    """Each document as one JSONL line, in the order given: a line of a JSONL corpus exactly as it
+    was read (its bytes, every field), any other document as a record of its id, text and metadata.
+    With ``texts`` (one per document), each line keeps every field but gets that text.
+
+    The lines of each JSONL file are read again as they are needed, so a corpus of any size streams
+    through; documents must come in the order they were read, as the loaders give them.
+    """
+    lines: Iterator[tuple[int, bytes]] = iter(())
+    current: Path | None = None
+    replacements = iter(texts) if texts is not None else None
+    for doc in documents:
+        text = next(replacements) if replacements is not None else None
+        if doc.line is None or doc.file is None:
+            yield record_line(doc, text)
+            continue
+        if doc.file != current:
+            current, lines = doc.file, _raw_lines(doc.file)
+        raw = next((raw for number, raw in lines if number == doc.line), None)
+        if raw is None:
+            raise CorpusError(f"{doc.location}: the file changed while it was being read")
+        if text is None:
+            yield raw
+        else:
+            record = json.loads(raw)
+            record["text"] = text
+            yield (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def record_line(doc: Document, text: str | None = None) -> bytes:
+    """A document as a JSONL record of our field names; ``text`` replaces its text."""
+    record = {"id": doc.id, "text": doc.text if text is None else text}
+    for name in METADATA_FIELDS:
+        value = doc.published.text if name == "published" and doc.published else getattr(doc, name)
+        if value is not None:
+            record[name] = value
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    with open(path, "rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a byte-order mark belongs to the file, not to the line
+            yield number, raw if raw.endswith(b"\n") else raw + b"\n"

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .candidates import band_keys
+from .candidates import document_keys
 from .corpus import CorpusError, Document, parse_published
 from .fingerprint import PassageHasher, fingerprint
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
@@ -73,8 +73,7 @@ def is_index_file(path: Path) -> bool:
 
 
 def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> np.ndarray:
-    fp = fingerprint(tokenize(text), hasher, shingle_size)
-    return np.unique(band_keys(fp.signatures)[:, :INDEX_BANDS]).view(np.int64)
+    return document_keys(fingerprint(tokenize(text), hasher, shingle_size).signatures, INDEX_BANDS)
 
 
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

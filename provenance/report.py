@@ -10,6 +10,7 @@ from tabulate import tabulate
 
 from .attribute import COPY, ORIGIN, ReuseFamily
 from .check import DraftReport, Policy
+from .dedup import Cut, DedupResult, cut_chars
 from .scan import ScanResult
 
 SCHEMA = "provenance.scan/1"
@@ -188,3 +189,69 @@ def check_tables(reports: list[DraftReport]) -> str:
             parts.append(tabulate(rows, headers=["passage", "draft span", "origin", "origin span", "similarity", "status"], disable_numparse=True))
         parts.append("")
     return "\n".join(parts)
+
+
+DEDUP_SCHEMA = "provenance.dedup/1"
+TABLE_GROUPS = 50  # duplicate groups shown in the terminal; the JSON report has them all
+
+
+def dedup_summary(result: DedupResult) -> str:
+    exact, near = result.dropped(exact=True), result.dropped(exact=False)
+    kept = sum(result.kept)
+    return f"{len(result.documents)} documents in, {kept} kept, {exact + near} dropped ({exact} exact, {near} near)"
+
+
+def dedup_to_json(result: DedupResult) -> dict:
+    exact, near = result.dropped(exact=True), result.dropped(exact=False)
+    return {
+        "schema": DEDUP_SCHEMA,
+        "parameters": result.params.to_dict(),
+        "summary": {"documents": len(result.documents), "kept": sum(result.kept), "dropped": exact + near, "exact": exact, "near": near},
+        "groups": [{"kept": g.kept, "tie": g.tie, "duplicates": [asdict(d) for d in g.duplicates]} for g in result.groups],
+    }
+
+
+def dumps_dedup(result: DedupResult) -> str:
+    return json.dumps(dedup_to_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def dedup_table(result: DedupResult) -> str:
+    by_id = {doc.id: doc for doc in result.documents}
+
+    def described(doc_id: str) -> list[str]:
+        doc = by_id[doc_id]
+        return [doc_id, doc.source or "", doc.published.text if doc.published else "undated"]
+
+    rows = []
+    for number, group in enumerate(result.groups[:TABLE_GROUPS], start=1):
+        rows.append([number, *described(group.kept), "kept (tie: input order)" if group.tie else "kept", "", ""])
+        for d in group.duplicates:
+            rows.append(["", *described(d.id), "exact" if d.exact else "near", f"{d.containment:.2f}", f"{d.jaccard:.2f}"])
+    headers = ["group", "document", "outlet", "published", "", "containment", "jaccard"]
+    lines = [tabulate(rows, headers=headers, disable_numparse=True)] if rows else []
+    if len(result.groups) > TABLE_GROUPS:
+        lines.append(f"... and {len(result.groups) - TABLE_GROUPS} more groups (--report writes them all)")
+    return "\n".join(lines + [dedup_summary(result)]) + "\n"
+
+
+def strip_to_json(documents: int, cuts: list[Cut]) -> dict:
+    return {
+        "schema": DEDUP_SCHEMA,
+        "mode": "strip-reused",
+        "summary": {"documents": documents, "cuts": len(cuts), "cut_chars": cut_chars(cuts)},
+        "groups": [],
+        "cuts": [asdict(c) for c in cuts],
+    }
+
+
+def dumps_strip(documents: int, cuts: list[Cut]) -> str:
+    return json.dumps(strip_to_json(documents, cuts), ensure_ascii=False, indent=2) + "\n"
+
+
+def strip_table(documents: list, cuts: list[Cut]) -> str:
+    texts = {doc.id: doc.text for doc in documents}
+    rows = [[c.doc, f"{c.start}-{c.end}", excerpt(texts[c.doc], c.start, c.end), c.origin or "tie: " + ", ".join(c.origin_candidates)] for c in cuts]
+    lines = [tabulate(rows, headers=["document", "span", "passage cut", "origin"], disable_numparse=True)] if rows else []
+    touched = len({c.doc for c in cuts})
+    lines.append(f"{len(documents)} documents, {len(cuts)} reused passages cut from {touched} of them ({cut_chars(cuts)} characters)")
+    return "\n".join(lines) + "\n"

@@ -146,3 +146,11 @@ def test_missing_path_and_unknown_file_kind(tmp_path):
     other.write_text("a,b")
     with pytest.raises(CorpusError, match="not a corpus"):
         load_corpus(other)
+
+
+def test_a_jsonl_line_may_hold_line_separators_inside_its_strings(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    text = "First paragraph.\u2028Second one, after a line separator.\u0085Third."
+    corpus.write_text(json.dumps({"id": "a", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    [doc] = load_corpus(corpus).documents
+    assert doc.text == text and doc.line == 1
