@@ -20,6 +20,8 @@ import itertools
 import json
 import os
 import sqlite3
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +90,14 @@ _worker: dict = {}
 def _start_worker(permutations: np.ndarray, params: ScanParams) -> None:
     _worker["hasher"] = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     _worker["shingle_size"] = params.align.shingle_size
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A killed writer cannot shut its pool down, and its workers would wait for work forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _worker_keys(texts: list[str]) -> list[np.ndarray]:

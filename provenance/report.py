@@ -193,6 +193,7 @@ def check_tables(reports: list[DraftReport]) -> str:
 
 DEDUP_SCHEMA = "provenance.dedup/1"
 TABLE_GROUPS = 50  # duplicate groups shown in the terminal; the JSON report has them all
+TABLE_ROWS = 200  # passages cut, likewise
 
 
 def dedup_summary(result: DedupResult) -> str:
@@ -250,8 +251,13 @@ def dumps_strip(documents: int, cuts: list[Cut]) -> str:
 
 def strip_table(documents: list, cuts: list[Cut]) -> str:
     texts = {doc.id: doc.text for doc in documents}
-    rows = [[c.doc, f"{c.start}-{c.end}", excerpt(texts[c.doc], c.start, c.end), c.origin or "tie: " + ", ".join(c.origin_candidates)] for c in cuts]
+    rows = [
+        [c.doc, f"{c.start}-{c.end}", excerpt(texts[c.doc], c.start, c.end), c.origin or "tie: " + ", ".join(c.origin_candidates)]
+        for c in cuts[:TABLE_ROWS]
+    ]
     lines = [tabulate(rows, headers=["document", "span", "passage cut", "origin"], disable_numparse=True)] if rows else []
+    if len(cuts) > TABLE_ROWS:
+        lines.append(f"... and {len(cuts) - TABLE_ROWS} more passages (--report writes them all)")
     touched = len({c.doc for c in cuts})
     lines.append(f"{len(documents)} documents, {len(cuts)} reused passages cut from {touched} of them ({cut_chars(cuts)} characters)")
     return "\n".join(lines) + "\n"

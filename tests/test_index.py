@@ -4,6 +4,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -127,6 +128,23 @@ def count_documents(path):
         connection.close()
 
 
+def assert_no_process_left(argument: str, wait: float = 10) -> None:
+    """No process (the writer's hashing workers included) still runs with this argument."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if argument.encode() in cmdline.read_bytes():
+                    left.append(cmdline.parent.name)
+            except OSError:
+                pass  # gone meanwhile
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert not left, f"processes left behind: {left}"
+
+
 def test_a_killed_add_leaves_whole_batches_and_readers_work_meanwhile(tmp_path):
     documents, _ = planted_corpus(3000, copy_rate=0.1, seed=21)
     corpus = tmp_path / "big.jsonl"
@@ -156,6 +174,7 @@ def test_a_killed_add_leaves_whole_batches_and_readers_work_meanwhile(tmp_path):
             writer.kill()
     kept = count_documents(db)
     assert 300 <= kept < 3000 and kept % 100 == 0  # whole batches only
+    assert_no_process_left(str(db))
     assert seen == sorted(seen)
     with Index(db, create=False) as index:
         assert index.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
