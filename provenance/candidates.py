@@ -40,15 +40,20 @@ def document_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
 
 
 def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int = 8) -> tuple[np.ndarray, np.ndarray]:
-    """Document pairs (first < second, as index arrays) that share at least one key, from each
-    document's distinct keys; a bucket of more than ``clique_limit`` documents links each to its
+    """Document pairs (first < second, as index arrays) whose passages share a key in some band,
+    from each document's (passages, bands) band keys. Band by band, so that memory holds the keys
+    of one band at a time; a bucket of more than ``clique_limit`` documents links each to its
     earliest by ``rank`` only."""
     owner = np.concatenate([np.full(len(k), index, dtype=np.int64) for index, k in enumerate(keys)] + [np.empty(0, np.int64)])
-    flat = np.concatenate(list(keys) + [np.empty(0, np.int64)])
-    if len(flat) == 0:
+    if len(owner) == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    codes = _band_links(flat, owner, rank, clique_limit)
-    pairs = np.unique(owner[codes // len(flat)] * len(keys) + owner[codes % len(flat)])
+    bands = next(k.shape[1] for k in keys if len(k))
+    found = []
+    for band in range(bands):
+        column = np.concatenate([k[:, band] for k in keys])
+        codes = _band_links(column, owner, rank, clique_limit)
+        found.append(np.unique(owner[codes // len(owner)] * len(keys) + owner[codes % len(owner)]))
+    pairs = np.unique(np.concatenate(found))
     return pairs // len(keys), pairs % len(keys)
 
 

@@ -132,7 +132,7 @@ def _read_any(path: Path, fallback_encoding: str | None) -> Iterator[Document]:
 
 def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
     """One JSON object per line: id, text, and optional source/series, title, url, published/date."""
-    for number, where, record in _json_lines(path, _decode(path, _read_bytes(path), fallback_encoding)):
+    for number, where, record in _json_lines(path, _decoded_lines(path, fallback_encoding)):
         if record.get("id") in (None, ""):
             raise CorpusError(f"{where}: missing 'id'")
         body = record.get("text")
@@ -192,7 +192,7 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
                 raise CorpusError(f"{where}: more values than columns")
             rows.append(_canonical_fields(row, where))
     else:
-        for _, where, record in _json_lines(path, text):
+        for _, where, record in _json_lines(path, text.split("\n")):
             if not ({"path", "id"} & record.keys()):
                 raise CorpusError(f"{where}: manifest entry needs a 'path' or 'id'")
             rows.append(record)
@@ -204,10 +204,27 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
     return rows
 
 
-def _json_lines(path: Path, text: str) -> Iterator[tuple[int, str, dict]]:
-    """(line number, location, record with canonical field names) for each non-blank line of a
-    JSONL text. Lines end at "\n" only: a JSON string may hold U+2028 or U+0085 as they are."""
-    for number, line in enumerate(text.split("\n"), start=1):
+def _decoded_lines(path: Path, fallback_encoding: str | None) -> Iterator[str]:
+    """The lines of a text file, read one at a time (a large corpus is never held whole), each
+    decoded as ``_decode`` decodes a file. Lines end at "\n" only: a JSON string may hold U+2028
+    or U+0085 as they are."""
+    try:
+        with open(path, "rb") as stream:
+            offset = 0
+            for raw in stream:
+                if offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw, offset = raw[3:], 3
+                if offset < 8192 and b"\x00" in raw[: 8192 - offset]:
+                    raise CorpusError(f"{path}: binary file (contains NUL bytes)")
+                yield _decode(path, raw, fallback_encoding, offset)
+                offset += len(raw)
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _json_lines(path: Path, lines: Iterable[str]) -> Iterator[tuple[int, str, dict]]:
+    """(line number, location, record with canonical field names) for each non-blank line."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -259,21 +276,22 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
 
 
-def _decode(path: Path, data: bytes, fallback_encoding: str | None) -> str:
-    if b"\x00" in data[:8192]:
+def _decode(path: Path, data: bytes, fallback_encoding: str | None, offset: int = 0) -> str:
+    """``data`` read from ``path`` at ``offset``, as text; the error names the file offset."""
+    if offset == 0 and b"\x00" in data[:8192]:
         raise CorpusError(f"{path}: binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig" if offset == 0 else "utf-8")
     except UnicodeDecodeError as error:
         if fallback_encoding is None:
             raise CorpusError(
-                f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {offset + error.start}); "
                 "name the corpus's other encoding as fallback encoding (e.g. cp1252)"
             ) from None
     try:
         return data.decode(fallback_encoding)
     except UnicodeDecodeError as error:
-        raise CorpusError(f"{path}: neither UTF-8 nor {fallback_encoding} (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+        raise CorpusError(f"{path}: neither UTF-8 nor {fallback_encoding} (byte 0x{data[error.start]:02x} at offset {offset + error.start})") from None
     except LookupError:
         raise CorpusError(f"unknown encoding {fallback_encoding!r}") from None
 

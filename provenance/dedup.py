@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 
 from .attribute import COPY, union_length
-from .candidates import document_keys, shared_key_pairs
+from .candidates import band_keys, shared_key_pairs
 from .corpus import Document
 from .fingerprint import PassageHasher, fingerprint
 from .normalize import tokenize
@@ -97,7 +97,7 @@ def dedup(
             fp = fingerprint(tokens, hasher, scan_params.align.shingle_size)
             shingles[index] = np.unique(fp.shingles)
             representatives.append(index)
-            keys.append(document_keys(fp.signatures, params.bands))
+            keys.append(band_keys(fp.signatures)[:, : params.bands].copy())  # not a view: the signatures go
         if done % 256 == 0 or done == len(order):
             report("fingerprint", done, len(order))
 
