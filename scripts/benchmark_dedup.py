@@ -8,8 +8,9 @@ Part 1 runs each tool on the same labeled corpus (provenance.dedup_benchmark) an
 the duplicates dropped and the distinct documents wrongly dropped, with wall time and peak memory
 of each run. text-dedup 0.4.0 needs its own environment (it pins its own libraries): give its
 Python with --text-dedup-python, e.g. a venv made with `pip install text-dedup==0.4.0`. The
-datasketch baseline is MinHashLSH at threshold 0.8 over word 5-grams, 128 permutations, keeping
-the first document of each group in file order, as text-dedup does.
+datasketch baselines: MinHashLSH at threshold 0.8 over word 5-grams, 128 permutations, keeping
+the first document of each group in file order, as text-dedup does; and MinHashLSHEnsemble at
+containment 0.8 over word 3-grams, keeping the earliest dated, as provenance does.
 
 Part 2 runs them on synthetic corpora (provenance.synthetic) of the given sizes, which hold reuse
 (10% of the documents carry a 60-word passage of another) but no duplicates: every drop is wrong.
@@ -94,12 +95,38 @@ def run_tools(args, corpus: Path, folder: Path) -> list[tuple[str, set[str], flo
     out = folder / "datasketch.json"
     seconds, peak = measured([sys.executable, __file__, "--datasketch-baseline", str(corpus), str(out)])
     runs.append(("datasketch MinHashLSH 0.8", set(json.loads(out.read_text())), seconds, peak))
+    seconds, peak = measured([sys.executable, __file__, "--ensemble-baseline", str(corpus), str(out)])
+    runs.append(("datasketch LSHEnsemble 0.8", set(json.loads(out.read_text())), seconds, peak))
     return runs
 
 
 def ratios(runs) -> str:
     base = runs[0]
     return "ratio to provenance (wall, memory): " + ", ".join(f"{n} {s / base[2]:.1f}x, {p / base[3]:.1f}x" for n, _, s, p in runs[1:])
+
+
+def ensemble_baseline(corpus: Path, out: Path) -> None:
+    """datasketch's MinHashLSHEnsemble for containment: documents taken earliest first, each dropped
+    if the ensemble finds an earlier kept document that contains at least 0.8 of it."""
+    from datasketch import MinHash, MinHashLSHEnsemble
+
+    with open(corpus, encoding="utf-8") as stream:
+        records = [json.loads(line) for line in stream]
+    records.sort(key=lambda r: r["published"])
+    shingles = []
+    for record in records:
+        words = re.findall(r"\w+", record["text"].lower())
+        shingles.append({" ".join(words[i : i + 3]).encode("utf-8") for i in range(max(1, len(words) - 2))})
+    signatures = MinHash.bulk(shingles, num_perm=128)
+    ensemble = MinHashLSHEnsemble(threshold=0.8, num_perm=128, num_part=16)
+    ensemble.index((r["id"], m, len(s)) for r, m, s in zip(records, signatures, shingles))
+    position = {r["id"]: n for n, r in enumerate(records)}
+    dropped: set[str] = set()
+    for n, (record, signature, own) in enumerate(zip(records, signatures, shingles)):
+        found = ensemble.query(signature, len(own))
+        if any(position[other] < n and other not in dropped for other in found):
+            dropped.add(record["id"])
+    out.write_text(json.dumps([r["id"] for r in records if r["id"] not in dropped]))
 
 
 def comparison(args, folder: Path) -> None:
@@ -145,9 +172,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 4000])
     parser.add_argument("--large", type=int, default=0, help="one more, larger synthetic corpus (e.g. 100000)")
     parser.add_argument("--datasketch-baseline", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--ensemble-baseline", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.datasketch_baseline:
         datasketch_baseline(*args.datasketch_baseline)
+        return
+    if args.ensemble_baseline:
+        ensemble_baseline(*args.ensemble_baseline)
         return
     with tempfile.TemporaryDirectory() as folder:
         comparison(args, Path(folder))
