@@ -88,9 +88,11 @@ def candidate_pairs(
 
 
 def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> np.ndarray:
-    """Window pairs (as first * n_windows + second, first in the lower document) sharing a key."""
+    """Window pairs (as first * n_windows + second, first in the lower document) sharing a key.
+    ``owner`` (the document of each window) must ascend."""
     n_windows = len(column)
-    order = np.lexsort((owner, column))
+    # A stable sort keeps the documents of one key ascending, as they came.
+    order = np.argsort(column, kind="stable")
     keys, docs = column[order], owner[order]
     # Overlapping windows of one document often share a key; keep one window per document and key.
     fresh = np.ones(len(order), dtype=bool)
@@ -98,25 +100,21 @@ def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_
     keys, docs, windows = keys[fresh], docs[fresh], order[fresh]
     run_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     sizes = np.diff(np.concatenate((run_starts, [len(keys)])))
-    # Buckets of two, by far the most common, in one vectorized step; documents ascend in a bucket.
-    pairs = run_starts[sizes == 2]
-    links = [windows[pairs] * n_windows + windows[pairs + 1]]
-    for start, size in zip(run_starts[sizes > 2], sizes[sizes > 2]):
-        bucket = slice(start, start + size)
-        i, j = _bucket_links(docs[bucket], rank, clique_limit)
-        a, b = windows[bucket][i], windows[bucket][j]
-        low_doc_first = docs[bucket][i] < docs[bucket][j]
-        links.append(np.where(low_doc_first, a, b) * n_windows + np.where(low_doc_first, b, a))
+    links = [np.empty(0, dtype=np.int64)]
+    # Buckets of one size at a time, all of them in one vectorized step.
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        members = run_starts[sizes == size][:, None] + np.arange(size)  # (buckets, size) positions
+        if size <= clique_limit:
+            i, j = np.triu_indices(size, k=1)
+            a, b = members[:, i].ravel(), members[:, j].ravel()
+        else:  # each member to the bucket's earliest document only
+            earliest = members[np.arange(len(members)), rank[docs[members]].argmin(axis=1)]
+            a, b = np.repeat(earliest, size), members.ravel()
+            a, b = a[a != b], b[a != b]
+        low_doc_first = docs[a] < docs[b]
+        first, second = windows[np.where(low_doc_first, a, b)], windows[np.where(low_doc_first, b, a)]
+        links.append(first * n_windows + second)
     return np.concatenate(links)
-
-
-def _bucket_links(docs: np.ndarray, rank: np.ndarray, clique_limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (i, j) of the bucket members to link: all pairs, or each to the earliest."""
-    if len(docs) <= clique_limit:
-        return np.triu_indices(len(docs), k=1)
-    earliest = int(np.argmin(rank[docs]))
-    others = np.delete(np.arange(len(docs)), earliest)
-    return np.full(len(others), earliest), others
 
 
 def _agreement(signatures: np.ndarray, first: np.ndarray, second: np.ndarray, chunk: int = 65536) -> np.ndarray:

@@ -1,9 +1,11 @@
 """Word shingles and MinHash signatures of overlapping passages.
 
-Each shingle (k consecutive normalized words) is hashed once with xxh32. Signatures use
-datasketch's MinHash permutations (scheme ``affine32``), applied to all shingles of a document at
-once with numpy; a passage's signature is then the column-wise minimum over its shingles, so the
-result equals ``datasketch.MinHash`` fed the same shingles with ``hashfunc=xxh32_intdigest``.
+Each word is hashed once with xxh32; the hash of a shingle (k consecutive normalized words) is
+mixed from its words' hashes with numpy, for all shingles of a text at once, which costs a fraction
+of hashing every shingle's text. Signatures use datasketch's MinHash permutations (scheme
+``affine32``), applied to all shingles of a document at once with numpy; a passage's signature is
+then the column-wise minimum over its shingles, so the result equals ``datasketch.MinHash`` fed the
+same shingle hashes.
 """
 
 from __future__ import annotations
@@ -15,22 +17,47 @@ import xxhash
 
 from .normalize import Tokens
 
-_SEPARATOR = "\x1f"
+SHINGLE_HASH = "xxh32-words-mix64"  # named in an index, whose keys depend on it
 # MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations.
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+# Odd 64-bit constants (xxh64's primes) and the splitmix64 finalizer, for mixing word hashes.
+_PRIME = np.uint64(0x9E3779B185EBCA87)
+_MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27), np.uint64(0x94D049BB133111EB), np.uint64(31))
 
 
-def shingle_texts(words: list[str], k: int) -> list[str]:
-    """The k-word shingles of a text, one per starting word; a shorter text is one shingle."""
-    if len(words) <= k:
-        return [_SEPARATOR.join(words)] if words else []
-    return [_SEPARATOR.join(words[i : i + k]) for i in range(len(words) - k + 1)]
+def word_hashes(words: list[str]) -> np.ndarray:
+    """xxh32 of each word's UTF-8 bytes, as uint64."""
+    digest = xxhash.xxh32_intdigest
+    return np.fromiter((digest(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(words: list[str], k: int) -> np.ndarray:
-    """xxh32 of each k-word shingle, as uint32, in text order."""
-    digest = xxhash.xxh32_intdigest
-    return np.fromiter((digest(s.encode("utf-8")) for s in shingle_texts(words, k)), dtype=np.uint32)
+    """A 32-bit hash of each k-word shingle, as uint32, in text order; a text shorter than k words
+    is one shingle. Equal shingles hash equal; the words' order matters."""
+    if not words:
+        return np.empty(0, dtype=np.uint32)
+    h = word_hashes(words)
+    count = max(1, len(words) - k + 1)
+    mixed = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(min(k, len(words))):
+            mixed = (mixed ^ h[offset : offset + count]) * _PRIME
+        s1, m1, s2, m2, s3 = _MIX
+        mixed ^= mixed >> s1
+        mixed *= m1
+        mixed ^= mixed >> s2
+        mixed *= m2
+        mixed ^= mixed >> s3
+    return (mixed >> np.uint64(32)).astype(np.uint32)
+
+
+def affine_permutations(num_perm: int, seed: int) -> np.ndarray:
+    """datasketch's ``affine32`` permutation parameters (2, num_perm): odd multipliers a and
+    offsets b, drawn as datasketch 2.x draws them, without importing it (0.7 s of scipy)."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -57,9 +84,7 @@ class PassageHasher:
         self.window = window
         self.step = step
         if permutations is None:
-            from datasketch import MinHash  # imported here: it is slow to import and an index has no need
-
-            permutations = MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest).permutations
+            permutations = affine_permutations(num_perm, seed)
         self.permutations = np.asarray(permutations, dtype=np.uint32).reshape(2, num_perm)
         self._a, self._b = self.permutations
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from .candidates import document_keys
 from .corpus import CorpusError, Document, parse_published
-from .fingerprint import PassageHasher, fingerprint
+from .fingerprint import SHINGLE_HASH, PassageHasher, fingerprint
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
 from .normalize import tokenize
@@ -166,7 +166,7 @@ class Index:
 
     def _fingerprint_params(self) -> dict:
         p = self.params
-        return {"num_perm": p.num_perm, "seed": p.seed, "window": p.window, "step": p.step, "shingle_size": p.align.shingle_size, "bands": INDEX_BANDS}
+        return {"num_perm": p.num_perm, "seed": p.seed, "window": p.window, "step": p.step, "shingle_size": p.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH}
 
     def close(self) -> None:
         self.db.close()

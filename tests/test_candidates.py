@@ -1,6 +1,6 @@
 import numpy as np
 
-from provenance.candidates import _bucket_links, band_keys, candidate_pairs
+from provenance.candidates import _band_links, band_keys, candidate_pairs
 from provenance.fingerprint import PassageHasher, fingerprint
 from provenance.normalize import tokenize
 from provenance.scan import _rank, scan
@@ -37,13 +37,18 @@ def test_without_reuse_chance_pairs_are_rare_and_none_verifies():
     assert scan(documents).families == []
 
 
+def links(column, rank, clique_limit=8):
+    """(first, second) document pairs that _band_links makes, one window per document."""
+    codes = _band_links(np.array(column, dtype=np.uint64), np.arange(len(column)), np.array(rank), clique_limit)
+    return sorted(zip((codes // len(column)).tolist(), (codes % len(column)).tolist()))
+
+
 def test_large_buckets_link_to_the_earliest_member_only():
-    rank = np.array([5, 0, 3, 1, 4, 2, 6, 7, 8, 9])  # document 1 is the earliest
-    bucket = np.arange(10)
-    i, j = _bucket_links(bucket, rank, clique_limit=8)
-    assert sorted(zip(bucket[i].tolist(), bucket[j].tolist())) == [(1, d) for d in range(10) if d != 1]
-    i, j = _bucket_links(bucket[:4], rank, clique_limit=8)
-    assert sorted(zip(i.tolist(), j.tolist())) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    rank = [5, 0, 3, 1, 4, 2, 6, 7, 8, 9]  # document 1 is the earliest
+    assert links([7] * 10, rank) == [(0, 1)] + [(1, d) for d in range(2, 10)]
+    assert links([7] * 4 + [3] * 2 + [9] * 4, rank) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3), (4, 5), (6, 7), (6, 8), (6, 9), (7, 8), (7, 9), (8, 9)]
+    # Keys that differ only above the bits counted first are still told apart.
+    assert links([5, 5 + (1 << 40), 5], rank[:3]) == [(0, 2)]
 
 
 def test_a_passage_reprinted_everywhere_costs_linear_pairs():

@@ -2,14 +2,15 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
-from provenance.fingerprint import PassageHasher, shingle_hashes, shingle_texts
+from provenance.fingerprint import PassageHasher, affine_permutations, shingle_hashes, word_hashes
 
 WORDS = ("russian airstrikes in syria have focused largely on islamic state militants since government "
          "and most rebel forces agreed to a ceasefire in the wartorn country a pentagon spokesman said monday").split()
 
 
-def datasketch_signature(shingles):
-    m = MinHash.bulk([[s.encode("utf-8") for s in shingles]], num_perm=64, seed=1, hashfunc=xxhash.xxh32_intdigest)[0]
+def datasketch_signature(shingle_hashes):
+    """datasketch's MinHash of shingles whose 32-bit hashes are given."""
+    m = MinHash.bulk([shingle_hashes.tolist()], num_perm=64, seed=1, hashfunc=int)[0]
     return m.hashvalues
 
 
@@ -17,11 +18,29 @@ def test_window_signatures_equal_datasketch_minhash():
     hasher = PassageHasher(num_perm=64, seed=1, window=8, step=4)
     hashes = shingle_hashes(WORDS, 3)
     signatures, starts = hasher.window_signatures(hashes)
-    texts = shingle_texts(WORDS, 3)
     assert len(signatures) == len(starts) > 2
     for signature, start in zip(signatures, starts):
-        end = start + 8 if start != starts[-1] else len(texts)
-        assert np.array_equal(signature, datasketch_signature(texts[start:end]))
+        end = start + 8 if start != starts[-1] else len(hashes)
+        assert np.array_equal(signature, datasketch_signature(hashes[start:end]))
+
+
+def test_permutations_are_datasketchs():
+    for num_perm, seed in ((64, 1), (128, 7)):
+        assert np.array_equal(affine_permutations(num_perm, seed), MinHash(num_perm=num_perm, seed=seed, hashfunc=xxhash.xxh32_intdigest).permutations)
+
+
+def test_shingle_hashes_depend_on_the_words_and_their_order_only():
+    hashes = shingle_hashes(WORDS, 3)
+    assert len(hashes) == len(WORDS) - 2 and hashes.dtype == np.uint32
+    assert word_hashes(["syria"])[0] == xxhash.xxh32_intdigest(b"syria")
+    # The same three words hash alike wherever they stand; reordered words do not.
+    again = shingle_hashes(["in", "syria", "have", "focused"], 3)
+    assert again[0] == hashes[WORDS.index("in")] and again[1] == hashes[WORDS.index("syria")]
+    assert shingle_hashes(["syria", "in", "have"], 3)[0] not in set(hashes.tolist())
+    # Distinct shingles of a long text get distinct hashes.
+    words = [f"w{i % 997}" for i in range(5000)]
+    distinct = {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+    assert len(set(shingle_hashes(words, 3).tolist())) == len(distinct)
 
 
 def test_windows_cover_every_shingle():
@@ -36,7 +55,8 @@ def test_windows_cover_every_shingle():
 
 
 def test_short_text_is_one_shingle_and_empty_text_none():
-    assert shingle_texts(["two", "words"], 3) == ["two\x1fwords"]
+    assert len(shingle_hashes(["two", "words"], 3)) == 1
+    assert shingle_hashes(["two", "words"], 3)[0] != shingle_hashes(["two"], 3)[0]
     assert len(shingle_hashes([], 3)) == 0
     signatures, starts = PassageHasher().window_signatures(shingle_hashes([], 3))
     assert signatures.shape == (0, 64) and len(starts) == 0
