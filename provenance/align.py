@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .fingerprint import Fingerprint
+from .fingerprint import Shingled, shingled
+from .normalize import tokenize
 
 OPENING = "\"'“‘«(["
 CLOSING = ".!?\"'”’»)]"
@@ -106,8 +107,23 @@ def chain_anchors(matches: list[tuple[int, int]], max_gap: int, max_drift: int) 
     return done + active
 
 
+def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], params: AlignParams) -> list[Alignment]:
+    """Align document pairs (indices into ``texts``), each text shingled once: one task of a scan."""
+    cache: dict[int, Shingled] = {}
+
+    def prepared(doc: int) -> Shingled:
+        if doc not in cache:
+            cache[doc] = shingled(tokenize(texts[doc]), params.shingle_size)
+        return cache[doc]
+
+    found = []
+    for a, b in pairs:
+        found.extend(align_pair(a, prepared(a), texts[a], b, prepared(b), texts[b], params))
+    return found
+
+
 def align_pair(
-    first: int, fa: Fingerprint, text_a: str, second: int, fb: Fingerprint, text_b: str, params: AlignParams
+    first: int, fa: Shingled, text_a: str, second: int, fb: Shingled, text_b: str, params: AlignParams
 ) -> list[Alignment]:
     words_a, words_b = fa.tokens.words, fb.tokens.words
     k = params.shingle_size
@@ -181,7 +197,7 @@ def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int
             return i, j
 
 
-def _starts_sentence(fp: Fingerprint, text: str, word: int) -> bool:
+def _starts_sentence(fp: Shingled, text: str, word: int) -> bool:
     """Whether the word at this index opens a sentence, a line or the text."""
     if word >= len(fp.tokens):
         return False
@@ -193,7 +209,7 @@ def _starts_sentence(fp: Fingerprint, text: str, word: int) -> bool:
     return k < 0 or text[k] in ".!?:\n\r"
 
 
-def _ends_sentence(fp: Fingerprint, text: str, stop: int) -> bool:
+def _ends_sentence(fp: Shingled, text: str, stop: int) -> bool:
     """Whether the words before index ``stop`` close a sentence, a line or the text."""
     if stop == 0:
         return False

@@ -16,10 +16,16 @@ copy to the likely origin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Callable, Iterable
 
 import numpy as np
 
-from .fingerprint import Fingerprint
+from .fingerprint import band_keys
+from .signatures import SignatureStore, band_agreement
+
+# map(function, *iterables): builtins.map, or a process pool's map for the two cores.
+Mapper = Callable[..., Iterable]
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,6 @@ class CandidatePair:
     first: int  # document indices, first < second
     second: int
     passage_pairs: int  # how many passage pairs of the two documents look alike
-
-
-def band_keys(signatures: np.ndarray) -> np.ndarray:
-    """(n, num_perm) uint32 signatures -> (n, num_perm / 2) uint64 band keys."""
-    return np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64)
 
 
 def document_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
@@ -58,43 +59,55 @@ def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int
 
 
 def candidate_pairs(
-    fingerprints: list[Fingerprint],
+    store: SignatureStore,
     rank: np.ndarray,
     clique_limit: int = 8,
     min_estimate: float = 0.15,
+    map: Mapper = map,
 ) -> list[CandidatePair]:
     """Document pairs with at least one pair of passages that collide in a band and whose
     signatures agree on at least ``min_estimate`` of their rows.
 
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
-    large bucket the others are linked to.
+    large bucket the others are linked to. Bands are independent: ``map`` may spread them over
+    processes.
     """
-    with_windows = [(index, fp) for index, fp in enumerate(fingerprints) if len(fp.signatures)]
-    if not with_windows:
+    owner = store.owner()
+    n_windows, n_docs = len(owner), store.documents
+    if n_windows == 0:
         return []
-    signatures = np.concatenate([fp.signatures for _, fp in with_windows])
-    owner = np.concatenate([np.full(len(fp.signatures), index, dtype=np.int64) for index, fp in with_windows])
-    keys = band_keys(signatures)
-    links = [_band_links(keys[:, band], owner, rank, clique_limit) for band in range(keys.shape[1])]
-    n_windows = len(signatures)
-    codes = np.unique(np.concatenate(links))
+    links = map(_links_of_band, repeat(store), range(store.bands), repeat(rank), repeat(clique_limit))
+    codes = np.unique(np.concatenate(list(links)))
     first, second = codes // n_windows, codes % n_windows
-    alike = _agreement(signatures, first, second) >= min_estimate
-    doc_codes = owner[first[alike]] * len(fingerprints) + owner[second[alike]]
+    groups = [list(range(start, store.bands, 4)) for start in range(min(4, store.bands))]
+    agree = sum(map(_agreement_of_bands, repeat(store), groups, repeat(first), repeat(second)))
+    alike = np.asarray(agree) / (2 * store.bands) >= min_estimate
+    doc_codes = owner[first[alike]] * n_docs + owner[second[alike]]
     linked, counts = np.unique(doc_codes, return_counts=True)
-    return [
-        CandidatePair(int(c // len(fingerprints)), int(c % len(fingerprints)), int(n)) for c, n in zip(linked, counts)
-    ]
+    return [CandidatePair(int(c // n_docs), int(c % n_docs), int(n)) for c, n in zip(linked, counts)]
+
+
+def _links_of_band(store: SignatureStore, band: int, rank: np.ndarray, clique_limit: int) -> np.ndarray:
+    return _band_links(store.band(band), store.owner(), rank, clique_limit)
+
+
+def _agreement_of_bands(store: SignatureStore, bands: list[int], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Rows on which each passage pair agrees, over the given bands (at most 64: uint8 holds it)."""
+    return sum((band_agreement(store, band, first, second) for band in bands), np.zeros(len(first), dtype=np.uint8))
 
 
 def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> np.ndarray:
     """Window pairs (as first * n_windows + second, first in the lower document) sharing a key.
     ``owner`` (the document of each window) must ascend."""
     n_windows = len(column)
+    # Overlapping windows of one document often share a key: a window repeating its predecessor's
+    # is dropped before sorting (a third of them), the rest after.
+    repeats = np.zeros(n_windows, dtype=bool)
+    repeats[1:] = (column[1:] == column[:-1]) & (owner[1:] == owner[:-1])
+    kept = np.flatnonzero(~repeats)
     # A stable sort keeps the documents of one key ascending, as they came.
-    order = np.argsort(column, kind="stable")
+    order = kept[np.argsort(column[kept], kind="stable")]
     keys, docs = column[order], owner[order]
-    # Overlapping windows of one document often share a key; keep one window per document and key.
     fresh = np.ones(len(order), dtype=bool)
     fresh[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
     keys, docs, windows = keys[fresh], docs[fresh], order[fresh]
@@ -115,12 +128,3 @@ def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_
         first, second = windows[np.where(low_doc_first, a, b)], windows[np.where(low_doc_first, b, a)]
         links.append(first * n_windows + second)
     return np.concatenate(links)
-
-
-def _agreement(signatures: np.ndarray, first: np.ndarray, second: np.ndarray, chunk: int = 65536) -> np.ndarray:
-    """Share of equal rows between signature pairs: the MinHash estimate of Jaccard similarity."""
-    out = np.empty(len(first), dtype=np.float32)
-    for start in range(0, len(first), chunk):
-        stop = start + chunk
-        out[start:stop] = (signatures[first[start:stop]] == signatures[second[start:stop]]).mean(axis=1)
-    return out

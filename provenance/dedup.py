@@ -22,9 +22,9 @@ import numpy as np
 import xxhash
 
 from .attribute import COPY, union_length
-from .candidates import band_keys, shared_key_pairs
+from .candidates import shared_key_pairs
 from .corpus import Document
-from .fingerprint import PassageHasher, fingerprint
+from .fingerprint import PassageHasher, band_keys, fingerprint
 from .normalize import tokenize
 from .scan import Progress, ScanParams, scan
 

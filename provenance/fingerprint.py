@@ -116,14 +116,29 @@ class PassageHasher:
         return signatures, block_starts[:n_windows].astype(np.int64)
 
 
+def band_keys(signatures: np.ndarray) -> np.ndarray:
+    """(n, num_perm) uint32 signatures -> (n, num_perm / 2) uint64 keys: bands of two rows."""
+    return np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64)
+
+
 @dataclass
-class Fingerprint:
-    """What candidate search and alignment need of one document."""
+class Shingled:
+    """What alignment needs of one document: its words and the hash of the shingle at each word."""
 
     tokens: Tokens
     shingles: np.ndarray  # uint32 hash of the shingle starting at each word
+
+
+@dataclass
+class Fingerprint(Shingled):
+    """What candidate search needs besides: the signatures of its passages."""
+
     signatures: np.ndarray  # (n_windows, num_perm) uint32
     window_starts: np.ndarray  # first shingle of each window
+
+
+def shingled(tokens: Tokens, shingle_size: int) -> Shingled:
+    return Shingled(tokens, shingle_hashes(tokens.words, shingle_size))
 
 
 def fingerprint(tokens: Tokens, hasher: PassageHasher, shingle_size: int) -> Fingerprint:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from itertools import repeat
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .align import AlignParams, Alignment, align_pair
+from .align import AlignParams, Alignment, align_pairs
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
 from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
-from .fingerprint import PassageHasher, fingerprint
-from .normalize import tokenize
+from .fingerprint import PassageHasher
+from .signatures import fingerprint_corpus
+
+PARALLEL_FROM = 1000  # documents: a smaller scan is done before worker processes pay for themselves
+ALIGN_TASK = 64  # candidate pairs aligned per task
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -49,32 +58,34 @@ def scan(
     progress: Progress | None = None,
     hasher: PassageHasher | None = None,
     focus: int | None = None,
+    workers: int | None = None,
 ) -> ScanResult:
     """Find reused passages in documents. ``hasher`` defaults to one made from ``params``; an
     index passes the one it was built with. With ``focus``, only pairs that include that document
-    (an index) are aligned: a check needs nothing else."""
+    (an index) are aligned: a check needs nothing else. ``workers`` processes (default: one per
+    core) share the work of scans of ``PARALLEL_FROM`` documents or more."""
     params = params or ScanParams()
     began = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-
     hasher = hasher or PassageHasher(params.num_perm, params.seed, params.window, params.step)
-    fingerprints = []
-    for index, doc in enumerate(documents):
-        fingerprints.append(fingerprint(tokenize(doc.text), hasher, params.align.shingle_size))
-        if index % 256 == 0 or index == len(documents) - 1:
-            report("fingerprint", index + 1, len(documents))
+    workers = (workers or os.cpu_count() or 1) if len(documents) >= PARALLEL_FROM else 1
+    texts = [doc.text for doc in documents]
 
-    pairs = candidate_pairs(fingerprints, _rank(documents), params.clique_limit)
-    if focus is not None:
-        pairs = [p for p in pairs if focus in (p.first, p.second)]
-    alignments: list[Alignment] = []
-    for index, pair in enumerate(pairs):
-        a, b = pair.first, pair.second
-        alignments.extend(
-            align_pair(a, fingerprints[a], documents[a].text, b, fingerprints[b], documents[b].text, params.align)
+    with _mapper(workers) as run, tempfile.TemporaryDirectory(prefix="provenance-") as directory:
+        store = fingerprint_corpus(
+            texts, hasher, params.align.shingle_size, Path(directory), run, progress=lambda done, total: report("fingerprint", done, total)
         )
-        if index % 256 == 0 or index == len(pairs) - 1:
-            report("align", index + 1, len(pairs))
+        report("candidates", 0, store.bands)
+        pairs = candidate_pairs(store, _rank(documents), params.clique_limit, map=run)
+        report("candidates", store.bands, store.bands)
+        if focus is not None:
+            pairs = [p for p in pairs if focus in (p.first, p.second)]
+        tasks = [[(p.first, p.second) for p in pairs[start : start + ALIGN_TASK]] for start in range(0, len(pairs), ALIGN_TASK)]
+        involved = ({doc: texts[doc] for pair in task for doc in pair} for task in tasks)
+        alignments: list[Alignment] = []
+        for done, found in enumerate(run(align_pairs, tasks, involved, repeat(params.align)), start=1):
+            alignments.extend(found)
+            report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
     families = attribute(cluster(alignments), documents)
     return ScanResult(
@@ -85,6 +96,16 @@ def scan(
         candidate_pairs=len(pairs),
         seconds=time.perf_counter() - began,
     )
+
+
+@contextmanager
+def _mapper(workers: int) -> Iterator[Callable[..., Iterable]]:
+    """``map``, in this process or spread over a pool of worker processes."""
+    if workers <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield pool.map
 
 
 def _rank(documents: list[Document]) -> np.ndarray:

@@ -1,15 +1,15 @@
 import numpy as np
 
-from provenance.candidates import _band_links, band_keys, candidate_pairs
-from provenance.fingerprint import PassageHasher, fingerprint
-from provenance.normalize import tokenize
+from provenance.candidates import _band_links, candidate_pairs
+from provenance.fingerprint import PassageHasher, band_keys
+from provenance.signatures import fingerprint_corpus
 from provenance.scan import _rank, scan
 from provenance.synthetic import planted_corpus
 
 
-def fingerprints(documents):
-    hasher = PassageHasher()
-    return [fingerprint(tokenize(d.text), hasher, 3) for d in documents]
+def candidates_of(documents, folder, **options):
+    store = fingerprint_corpus([d.text for d in documents], PassageHasher(), 3, folder, chunk_size=64)
+    return candidate_pairs(store, _rank(documents), **options)
 
 
 def test_band_keys_are_exact_pairs_of_rows():
@@ -19,19 +19,19 @@ def test_band_keys_are_exact_pairs_of_rows():
     assert keys[0, 0] == keys[1, 0] and keys[0, 1] != keys[1, 1]
 
 
-def test_planted_copies_are_candidates_and_few_other_pairs_are():
+def test_planted_copies_are_candidates_and_few_other_pairs_are(tmp_path):
     documents, truth = planted_corpus(300, copy_rate=0.1, passage_words=12, seed=3)
     index = {d.id: i for i, d in enumerate(documents)}
-    pairs = {(p.first, p.second) for p in candidate_pairs(fingerprints(documents), _rank(documents))}
+    pairs = {(p.first, p.second) for p in candidates_of(documents, tmp_path)}
     planted = {tuple(sorted((index[t.copy], index[t.source]))) for t in truth}
     assert len(truth) >= 20
     assert planted <= pairs
     assert len(pairs - planted) < 0.01 * len(documents) * (len(documents) - 1) / 2
 
 
-def test_without_reuse_chance_pairs_are_rare_and_none_verifies():
+def test_without_reuse_chance_pairs_are_rare_and_none_verifies(tmp_path):
     documents, _ = planted_corpus(200, copy_rate=0.0, seed=5)
-    pairs = candidate_pairs(fingerprints(documents), _rank(documents))
+    pairs = candidates_of(documents, tmp_path)
     assert all(p.first < p.second for p in pairs)
     assert len(pairs) < 20
     assert scan(documents).families == []
@@ -51,11 +51,11 @@ def test_large_buckets_link_to_the_earliest_member_only():
     assert links([5, 5 + (1 << 40), 5], rank[:3]) == [(0, 2)]
 
 
-def test_a_passage_reprinted_everywhere_costs_linear_pairs():
+def test_a_passage_reprinted_everywhere_costs_linear_pairs(tmp_path):
     documents, _ = planted_corpus(60, copy_rate=0.0, seed=9)
     shared = documents[0].text
     for doc in documents[1:]:
         doc.text = doc.text + " " + shared
-    pairs = candidate_pairs(fingerprints(documents), _rank(documents), clique_limit=8)
+    pairs = candidates_of(documents, tmp_path, clique_limit=8)
     assert {(0, i) for i in range(1, 60)} <= {(p.first, p.second) for p in pairs}
     assert len(pairs) < 60 * 8

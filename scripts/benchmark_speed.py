@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Scan speed: against the floor, side by side with peer tools, and alone at scale.
+
+    python scripts/benchmark_speed.py [--floor-sizes 1000 4000] [--peer-sizes 50 200 800]
+                                      [--sizes 4000 16000 64000] [--peers-python PYTHON]
+
+Corpora are synthetic 400-word documents, 10% of them carrying a 60-word passage of an earlier
+one (provenance.synthetic). Every time is a whole command (process start included) run on this
+machine in this run; peak memory is the largest sum of the resident memory of the command's
+processes (workers included), sampled every 20 ms.
+
+1. The floor: reading the JSONL corpus and hashing every word 5-gram once with xxhash in plain
+   Python. `provenance scan` is reported as a multiple of it.
+2. Peers: text-matcher 0.1.6 (its directory mode crashes, so every pair of documents is matched
+   through its library in one process, as its CLI does pair by pair; its NLTK stopwords come from
+   a local list through NLTK_DATA) and copydetect 0.5.0 (`-f` on .txt files). Give the Python of
+   an environment that has both with --peers-python; without it, only provenance runs.
+3. provenance alone at larger sizes, with the growth from one size to the next.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import xxhash
+from tabulate import tabulate
+
+from provenance.synthetic import planted_corpus
+
+# A common English stopword list, for text-matcher's NLTK lookup (no download here).
+STOPWORDS = """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
+hers herself it its itself they them their theirs themselves what which who whom this that these those am is are
+was were be been being have has had having do does did doing a an the and but if or because as until while of at
+by for with about against between into through during before after above below to from up down in out on off over
+under again further then once here there when where why how all any both each few more most other some such no nor
+not only own same so than too very s t can will just don should now""".split()
+
+TEXT_MATCHER_DRIVER = """
+import itertools, sys
+from pathlib import Path
+from text_matcher.matcher import Matcher, Text
+texts = [Text(p.read_text(encoding="utf-8"), p.name) for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+found = 0
+for a, b in itertools.combinations(texts, 2):
+    found += Matcher(a, b).match()[0] > 0
+print(found)
+"""
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            pass
+    return total
+
+
+def measured(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree) of a command, which must succeed."""
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - began
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{errors.decode()[-2000:]}")
+    return seconds, peak / 2**20
+
+
+def corpus(size: int, folder: Path, as_files: bool = False) -> Path:
+    """A synthetic corpus as JSONL (and as a folder of .txt files)."""
+    documents, _ = planted_corpus(size, words=400, copy_rate=0.1, passage_words=60, seed=size)
+    path = folder / f"synthetic-{size}.jsonl"
+    with open(path, "w", encoding="utf-8") as stream:
+        for doc in documents:
+            stream.write(json.dumps({"id": doc.id, "text": doc.text, "source": doc.source, "published": doc.published.text}) + "\n")
+    if as_files:
+        texts = folder / f"synthetic-{size}"
+        texts.mkdir()
+        for doc in documents:
+            (texts / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
+    return path
+
+
+def floor(path: Path) -> float:
+    """Seconds to read a JSONL corpus and hash every word 5-gram once with xxhash, in plain Python."""
+    began = time.perf_counter()
+    digest, word = xxhash.xxh32_intdigest, re.compile(r"\w+")
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            words = word.findall(json.loads(line)["text"].lower())
+            for i in range(len(words) - 4):
+                digest(" ".join(words[i : i + 5]).encode("utf-8"))
+    return time.perf_counter() - began
+
+
+def scan_command(path: Path) -> list[str]:
+    return [sys.executable, "-m", "provenance", "scan", str(path), "--format", "json", "--output", os.devnull, "--quiet"]
+
+
+def floor_table(sizes: list[int], folder: Path) -> None:
+    rows, previous = [], None
+    for size in sizes:
+        path = corpus(size, folder)
+        base = min(floor(path) for _ in range(3))
+        seconds, peak = measured(scan_command(path))
+        growth = f"{seconds / previous[1]:.2f}x for {size / previous[0]:.0f}x" if previous else ""
+        rows.append([size, f"{base:.2f}", f"{seconds:.2f}", f"{seconds / base:.1f}x", f"{size / seconds:.0f}", f"{peak:.0f}", growth])
+        previous = (size, seconds)
+    print("provenance scan against the floor (read JSONL + xxhash every word 5-gram, plain Python)")
+    print(tabulate(rows, headers=["documents", "floor s", "scan s", "scan / floor", "docs/s", "peak MB", "growth"], disable_numparse=True))
+
+
+def peer_table(sizes: list[int], peers_python: str | None, folder: Path) -> None:
+    nltk_data = folder / "nltk_data"
+    (nltk_data / "corpora" / "stopwords").mkdir(parents=True)
+    (nltk_data / "corpora" / "stopwords" / "english").write_text("\n".join(STOPWORDS) + "\n")
+    rows = []
+    for size in sizes:
+        path = corpus(size, folder, as_files=True)
+        texts = folder / f"synthetic-{size}"
+        runs = [("provenance", *measured(scan_command(path)))]
+        if peers_python:
+            driver = [peers_python, "-c", TEXT_MATCHER_DRIVER, str(texts)]
+            runs.append(("text-matcher", *measured(driver, {"NLTK_DATA": str(nltk_data)})))
+            copydetect = [str(Path(peers_python).parent / "copydetect"), "-t", str(texts), "-e", "txt", "-f", "-a", "-O", str(folder / f"copydetect-{size}.html")]
+            runs.append(("copydetect", *measured(copydetect)))
+        base = runs[0]
+        for name, seconds, peak in runs:
+            rows.append([size, name, f"{seconds:.2f}", f"{peak:.0f}", f"{seconds / base[1]:.1f}x", f"{peak / base[2]:.1f}x"])
+    print("\nSide by side (wall time and peak memory; ratios to provenance)")
+    print(tabulate(rows, headers=["documents", "tool", "wall s", "peak MB", "time ratio", "memory ratio"], disable_numparse=True))
+
+
+def scale_table(sizes: list[int], folder: Path) -> None:
+    rows, previous = [], None
+    for size in sizes:
+        path = corpus(size, folder)
+        seconds, peak = measured(scan_command(path))
+        growth = f"{seconds / previous[1]:.2f}x for {size / previous[0]:.0f}x" if previous else ""
+        rows.append([size, f"{seconds:.1f}", f"{size / seconds:.0f}", f"{peak:.0f}", growth])
+        previous = (size, seconds)
+        path.unlink()
+    print("\nprovenance scan alone")
+    print(tabulate(rows, headers=["documents", "wall s", "docs/s", "peak MB", "growth"], disable_numparse=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--floor-sizes", type=int, nargs="*", default=[1000, 4000])
+    parser.add_argument("--peer-sizes", type=int, nargs="*", default=[50, 200, 800])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[4000, 16000, 64000])
+    parser.add_argument("--peers-python", help="Python of an environment with text-matcher 0.1.6 and copydetect 0.5.0")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        floor_table(args.floor_sizes, Path(folder))
+        peer_table(args.peer_sizes, args.peers_python, Path(folder))
+        scale_table(args.sizes, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
