@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .fingerprint import Shingled, shingled
-from .normalize import tokenize
+from .fingerprint import Shingled
 
 OPENING = "\"'“‘«(["
 CLOSING = ".!?\"'”’»)]"
@@ -107,19 +106,13 @@ def chain_anchors(matches: list[tuple[int, int]], max_gap: int, max_drift: int) 
     return done + active
 
 
-def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], params: AlignParams) -> list[Alignment]:
-    """Align document pairs (indices into ``texts``), each text shingled once: one task of a scan."""
-    cache: dict[int, Shingled] = {}
-
-    def prepared(doc: int) -> Shingled:
-        if doc not in cache:
-            cache[doc] = shingled(tokenize(texts[doc]), params.shingle_size)
-        return cache[doc]
-
-    found = []
-    for a, b in pairs:
-        found.extend(align_pair(a, prepared(a), texts[a], b, prepared(b), texts[b], params))
-    return found
+def shares_run(a: np.ndarray, b: np.ndarray, params: AlignParams) -> bool:
+    """Whether shingles of ``a`` that all occur in ``b`` follow each other long enough to make a
+    verbatim run of ``min_run`` words: without one, ``align_pair`` finds no passage, so a pair
+    that fails this cheap test need not be aligned."""
+    needed = max(1, params.min_run - params.shingle_size + 1)
+    inside = np.isin(a, b).astype(np.int8)
+    return len(inside) >= needed and bool((np.convolve(inside, np.ones(needed, dtype=np.int8), "valid") == needed).any())
 
 
 def align_pair(

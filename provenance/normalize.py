@@ -17,6 +17,7 @@ _HYPHENS = "-\u2010\u2011\u00ad"
 _APOSTROPHES = "'\u2019\u02bc"
 # A word: letters/digits, optionally joined by hyphens or apostrophes ("cease-fire", "Russia’s").
 WORD = re.compile(rf"\w+(?:[{_HYPHENS}{_APOSTROPHES}]\w+)*")
+_SPLIT = re.compile(f"({WORD.pattern})")
 _DROP = str.maketrans({**{h: None for h in _HYPHENS}, "\u2019": "'", "\u02bc": "'"})
 
 
@@ -53,9 +54,11 @@ def normalize_words(words: list[str]) -> list[str]:
 
 
 def tokenize(text: str) -> Tokens:
-    spans = [match.span() for match in WORD.finditer(text)]
-    if not spans:
+    # Splitting on the captured pattern gives separators and words in turn, with no match objects:
+    # their lengths add up to every word's offsets.
+    pieces = _SPLIT.split(text)
+    if len(pieces) == 1:
         return Tokens([], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    bounds = np.array(spans, dtype=np.int64)
-    words = normalize_words([text[start:end] for start, end in spans])
-    return Tokens(words, bounds[:, 0].copy(), bounds[:, 1].copy())
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    ends = np.cumsum(lengths)[1::2]
+    return Tokens(normalize_words(pieces[1::2]), ends - lengths[1::2], ends)

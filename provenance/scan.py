@@ -14,13 +14,14 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .align import AlignParams, Alignment, align_pairs
+from .align import AlignParams, Alignment, align_pair, shares_run
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
 from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
-from .fingerprint import PassageHasher
-from .signatures import fingerprint_corpus
+from .fingerprint import PassageHasher, Shingled
+from .normalize import tokenize
+from .signatures import ShingleLocation, fingerprint_corpus, read_shingles
 
 PARALLEL_FROM = 1000  # documents: a smaller scan is done before worker processes pay for themselves
 ALIGN_TASK = 64  # candidate pairs aligned per task
@@ -81,9 +82,11 @@ def scan(
         if focus is not None:
             pairs = [p for p in pairs if focus in (p.first, p.second)]
         tasks = [[(p.first, p.second) for p in pairs[start : start + ALIGN_TASK]] for start in range(0, len(pairs), ALIGN_TASK)]
-        involved = ({doc: texts[doc] for pair in task for doc in pair} for task in tasks)
+        involved = [{doc for pair in task for doc in pair} for task in tasks]
+        task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)
+        locations = ({doc: store.locate(doc) for doc in docs} for docs in involved)
         alignments: list[Alignment] = []
-        for done, found in enumerate(run(align_pairs, tasks, involved, repeat(params.align)), start=1):
+        for done, found in enumerate(run(_align_task, tasks, task_texts, locations, repeat(params.align)), start=1):
             alignments.extend(found)
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
@@ -96,6 +99,24 @@ def scan(
         candidate_pairs=len(pairs),
         seconds=time.perf_counter() - began,
     )
+
+
+def _align_task(
+    pairs: list[tuple[int, int]], texts: dict[int, str], locations: dict[int, ShingleLocation], params: AlignParams
+) -> list[Alignment]:
+    """Align document pairs: one task of a scan. Pairs that share no verbatim run are ruled out on
+    their stored shingles; a text is tokenized at most once, and only for a pair that passes."""
+    shingles = {doc: read_shingles(location) for doc, location in locations.items()}
+    prepared: dict[int, Shingled] = {}
+    found = []
+    for a, b in pairs:
+        if not shares_run(shingles[a], shingles[b], params):
+            continue
+        for doc in (a, b):
+            if doc not in prepared:
+                prepared[doc] = Shingled(tokenize(texts[doc]), shingles[doc])
+        found.extend(align_pair(a, prepared[a], texts[a], b, prepared[b], texts[b], params))
+    return found
 
 
 @contextmanager
