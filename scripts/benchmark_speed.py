@@ -6,8 +6,9 @@
 
 Corpora are synthetic 400-word documents, 10% of them carrying a 60-word passage of an earlier
 one (provenance.synthetic). Every time is a whole command (process start included) run on this
-machine in this run; peak memory is the largest sum of the resident memory of the command's
-processes (workers included), sampled every 20 ms.
+machine in this run; peak memory is the largest proportional resident memory (PSS) of the
+command's processes added up (workers included, pages they share counted once), sampled every
+20 ms.
 
 1. The floor: reading the JSONL corpus and hashing every word 5-gram once with xxhash in plain
    Python. `provenance scan` is reported as a multiple of it.
@@ -56,8 +57,9 @@ print(found)
 """
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants."""
+def tree_memory(root: int) -> int:
+    """Proportional resident bytes (PSS) of a process and all its descendants: memory a forked
+    worker shares with its parent is counted once, not once per process."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -70,9 +72,10 @@ def tree_rss(root: int) -> int:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
-            pass
+            continue
+        total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
     return total
 
 
@@ -85,7 +88,7 @@ def measured(command: list[str], env: dict | None = None) -> tuple[float, float]
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_memory(process.pid))
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample)

@@ -8,6 +8,7 @@ from provenance.synthetic import planted_corpus
 
 
 def candidates_of(documents, folder, **options):
+    folder.mkdir(exist_ok=True)
     store = fingerprint_corpus([d.text for d in documents], PassageHasher(), 3, folder, chunk_size=64)
     return candidate_pairs(store, _rank(documents), **options)
 
@@ -59,3 +60,13 @@ def test_a_passage_reprinted_everywhere_costs_linear_pairs(tmp_path):
     pairs = candidates_of(documents, tmp_path, clique_limit=8)
     assert {(0, i) for i in range(1, 60)} <= {(p.first, p.second) for p in pairs}
     assert len(pairs) < 60 * 8
+
+
+def test_a_band_linked_in_parts_gives_the_same_pairs(tmp_path, monkeypatch):
+    from provenance import candidates
+
+    documents, _ = planted_corpus(300, copy_rate=0.2, passage_words=20, seed=8)
+    whole = candidates_of(documents, tmp_path / "whole")
+    monkeypatch.setattr(candidates, "_PARTED_FROM", 0)
+    parted = candidates_of(documents, tmp_path / "parted")
+    assert parted == whole and len(whole) > 50
