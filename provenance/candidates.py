@@ -72,7 +72,7 @@ def candidate_pairs(
     large bucket the others are linked to. Bands are independent: ``map`` may spread them over
     processes.
     """
-    owner = store.owner()
+    owner = store.owner().astype(np.int64)  # document codes below are products of two documents
     n_windows, n_docs = len(owner), store.documents
     if n_windows == 0:
         return []

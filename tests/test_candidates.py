@@ -70,3 +70,11 @@ def test_a_band_linked_in_parts_gives_the_same_pairs(tmp_path, monkeypatch):
     monkeypatch.setattr(candidates, "_PARTED_FROM", 0)
     parted = candidates_of(documents, tmp_path / "parted")
     assert parted == whole and len(whole) > 50
+
+
+def test_pairs_of_documents_numbered_past_46341_are_found(tmp_path):
+    # 46,341 squared passes 2**31: document codes must not overflow 32 bits.
+    text = planted_corpus(1, seed=1)[0][0].text
+    store = fingerprint_corpus([""] * 49_998 + [text, text], PassageHasher(), 3, tmp_path, chunk_size=10_000)
+    pairs = candidate_pairs(store, np.arange(50_000))
+    assert [(p.first, p.second) for p in pairs] == [(49_998, 49_999)]
