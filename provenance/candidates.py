@@ -17,15 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Callable, Iterable
-
 import numpy as np
 
 from .fingerprint import band_keys
 from .signatures import SignatureStore, band_agreement
-
-# map(function, *iterables): builtins.map, or a process pool's map for the two cores.
-Mapper = Callable[..., Iterable]
+from .workers import Mapper
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
+from itertools import repeat
 
 import numpy as np
 import xxhash
@@ -27,6 +28,7 @@ from .corpus import Document
 from .fingerprint import PassageHasher, band_keys, fingerprint
 from .normalize import tokenize
 from .scan import Progress, ScanParams, scan
+from .workers import pool_map, worker_count
 
 KEEP_RULES = ("earliest", "first", "longest")
 
@@ -70,8 +72,13 @@ class DedupResult:
 
 
 def dedup(
-    documents: list[Document], params: DedupParams | None = None, scan_params: ScanParams | None = None, progress: Progress | None = None
+    documents: list[Document],
+    params: DedupParams | None = None,
+    scan_params: ScanParams | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> DedupResult:
+    """Drop reruns; ``workers`` processes (default: one per core) fingerprint large corpora."""
     params = params or DedupParams()
     if params.keep not in KEEP_RULES:
         raise ValueError(f"keep must be one of {', '.join(KEEP_RULES)}, not {params.keep!r}")
@@ -81,25 +88,27 @@ def dedup(
     hasher = PassageHasher(scan_params.num_perm, scan_params.seed, scan_params.window, scan_params.step)
     order = keep_order(documents, params.keep)
 
+    with pool_map(worker_count(workers, len(documents))) as run:
+        chunks = [[documents[i].text for i in order[start : start + _CHUNK]] for start in range(0, len(order), _CHUNK)]
+        profiles = []
+        for found in run(_profiles, chunks, repeat(hasher), repeat(scan_params.align.shingle_size), repeat(params.bands)):
+            profiles.extend(found)
+            report("fingerprint", len(profiles), len(order))
+
     # In keep order, so that the first document with given words is the one an exact copy points to.
     exact_of: dict[int, int] = {}
     first_with_words: dict[int, int] = {}
     shingles: dict[int, np.ndarray] = {}
     representatives: list[int] = []
     keys: list[np.ndarray] = []
-    for done, index in enumerate(order, start=1):
-        tokens = tokenize(documents[index].text)
-        words = xxhash.xxh3_128_intdigest("\x1f".join(tokens.words).encode("utf-8"))
+    for index, (words, distinct, band_keys_) in zip(order, profiles):
         if words in first_with_words:
             exact_of[index] = first_with_words[words]
         else:
             first_with_words[words] = index
-            fp = fingerprint(tokens, hasher, scan_params.align.shingle_size)
-            shingles[index] = np.unique(fp.shingles)
+            shingles[index] = distinct
             representatives.append(index)
-            keys.append(band_keys(fp.signatures)[:, : params.bands].copy())  # not a view: the signatures go
-        if done % 256 == 0 or done == len(order):
-            report("fingerprint", done, len(order))
+            keys.append(band_keys_)
 
     # Representatives are in keep order: the lower of a pair is the one that may be kept.
     lower, higher = shared_key_pairs(keys, np.arange(len(keys)), scan_params.clique_limit)
@@ -143,6 +152,21 @@ def dedup(
         candidate_pairs=len(lower),
         seconds=time.perf_counter() - began,
     )
+
+
+_CHUNK = 256  # documents fingerprinted per task
+
+
+def _profiles(texts: list[str], hasher: PassageHasher, shingle_size: int, bands: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Per text: a hash of its normalized words (equal for exact copies), its distinct shingle
+    hashes, and the keys of its passages in the first ``bands`` bands."""
+    found = []
+    for text in texts:
+        tokens = tokenize(text)
+        fp = fingerprint(tokens, hasher, shingle_size)
+        words = xxhash.xxh3_128_intdigest("\x1f".join(tokens.words).encode("utf-8"))
+        found.append((words, np.unique(fp.shingles), band_keys(fp.signatures)[:, :bands].copy()))  # not views: the signatures go
+    return found
 
 
 def keep_order(documents: list[Document], keep: str) -> list[int]:

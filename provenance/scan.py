@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 import numpy as np
 
@@ -22,8 +19,8 @@ from .corpus import Document
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
 from .signatures import ShingleLocation, fingerprint_corpus, read_shingles
+from .workers import pool_map, worker_count
 
-PARALLEL_FROM = 1000  # documents: a smaller scan is done before worker processes pay for themselves
 ALIGN_TASK = 64  # candidate pairs aligned per task
 
 # progress(stage, done, total): called as work advances, for a progress bar.
@@ -64,15 +61,15 @@ def scan(
     """Find reused passages in documents. ``hasher`` defaults to one made from ``params``; an
     index passes the one it was built with. With ``focus``, only pairs that include that document
     (an index) are aligned: a check needs nothing else. ``workers`` processes (default: one per
-    core) share the work of scans of ``PARALLEL_FROM`` documents or more."""
+    core) share the work of scans of ``workers.PARALLEL_FROM`` documents or more."""
     params = params or ScanParams()
     began = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     hasher = hasher or PassageHasher(params.num_perm, params.seed, params.window, params.step)
-    workers = (workers or os.cpu_count() or 1) if len(documents) >= PARALLEL_FROM else 1
+    workers = worker_count(workers, len(documents))
     texts = [doc.text for doc in documents]
 
-    with _mapper(workers) as run, tempfile.TemporaryDirectory(prefix="provenance-") as directory:
+    with pool_map(workers) as run, tempfile.TemporaryDirectory(prefix="provenance-") as directory:
         store = fingerprint_corpus(
             texts, hasher, params.align.shingle_size, Path(directory), run, progress=lambda done, total: report("fingerprint", done, total)
         )
@@ -117,16 +114,6 @@ def _align_task(
                 prepared[doc] = Shingled(tokenize(texts[doc]), shingles[doc])
         found.extend(align_pair(a, prepared[a], texts[a], b, prepared[b], texts[b], params))
     return found
-
-
-@contextmanager
-def _mapper(workers: int) -> Iterator[Callable[..., Iterable]]:
-    """``map``, in this process or spread over a pool of worker processes."""
-    if workers <= 1:
-        yield map
-        return
-    with ProcessPoolExecutor(workers) as pool:
-        yield pool.map
 
 
 def _rank(documents: list[Document]) -> np.ndarray:

@@ -184,3 +184,13 @@ def test_cli_refuses_to_overwrite_its_input_and_writes_nothing_on_bad_input(tmp_
     result = run("dedup", broken, "-o", out)
     assert result.exit_code == 2 and "broken.jsonl:2: malformed JSON" in result.output
     assert not out.exists()
+
+
+def test_worker_processes_drop_the_same_documents(monkeypatch):
+    from provenance import workers
+
+    documents, _ = make_dedup_benchmark(seed=5)
+    alone = dedup(documents, workers=1)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
+    shared = dedup(documents, workers=2)
+    assert shared.groups == alone.groups and shared.kept == alone.kept and len(alone.groups) > 50

@@ -1,5 +1,3 @@
-import importlib
-
 from provenance import scan
 from provenance.attribute import COPY
 from provenance.synthetic import planted_corpus
@@ -43,16 +41,19 @@ def test_progress_reports_each_stage_to_completion():
 
 
 def test_worker_processes_give_the_same_result_as_one_process(monkeypatch):
-    scan_module = importlib.import_module("provenance.scan")  # the package's "scan" is the function
+    from provenance import workers
+
     documents, truth = planted_corpus(240, copy_rate=0.15, passage_words=30, seed=13)
     alone = scan(documents, workers=1)
-    monkeypatch.setattr(scan_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
     spawned = []
-    real_pool = scan_module.ProcessPoolExecutor
-    monkeypatch.setattr(scan_module, "ProcessPoolExecutor", lambda workers: spawned.append(workers) or real_pool(workers))
+    real_pool = workers.ProcessPoolExecutor
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda count: spawned.append(count) or real_pool(count))
     shared = scan(documents, workers=2)
     assert spawned == [2]
+
     def spans(result):
         return [(f.origin_status, [(m.doc, m.start, m.end, m.similarity, m.relation) for m in f.members]) for f in result.families]
+
     assert spans(shared) == spans(alone) and len(alone.families) >= len(truth) // 2
     assert shared.candidate_pairs == alone.candidate_pairs

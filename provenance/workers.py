@@ -1,0 +1,28 @@
+"""Work spread over the machine's cores: a ``map`` that runs in worker processes for large jobs."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
+
+PARALLEL_FROM = 1000  # documents: a smaller job is done before worker processes pay for themselves
+
+# map(function, *iterables): builtins.map, or a process pool's map.
+Mapper = Callable[..., Iterable]
+
+
+def worker_count(requested: int | None, documents: int) -> int:
+    """``requested`` processes (default: one per core), or one for a job under ``PARALLEL_FROM``."""
+    return (requested or os.cpu_count() or 1) if documents >= PARALLEL_FROM else 1
+
+
+@contextmanager
+def pool_map(workers: int) -> Iterator[Mapper]:
+    """``map``, in this process or spread over a pool of worker processes."""
+    if workers <= 1:
+        yield map
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield pool.map
