@@ -7,10 +7,13 @@ is dated, the origin is unknown. Neither case is resolved by file name or input 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
 
 from .cluster import Family
 from .corpus import Document
+from .normalize import tokenize
 
 ORIGIN = "origin"  # the first source of the passage
 COPY = "copy"  # published certainly after the origin (or after every tied candidate)
@@ -22,6 +25,14 @@ STATUS_TIE = "tie"
 UNDATED = "undated"
 
 
+@dataclass(frozen=True)
+class Edit:
+    """Words a copy changed from the passage it copied: ``removed`` became ``added``."""
+
+    removed: str
+    added: str
+
+
 @dataclass
 class Member:
     doc: str
@@ -29,6 +40,12 @@ class Member:
     end: int
     similarity: float  # to the origin where the two were aligned, else its best aligned pair
     relation: str
+    # The certainly earlier member it most plausibly copied (see _copied_from) and the words it
+    # changed from it; None when no aligned member is certainly earlier. The candidates are the
+    # members the text cannot tell apart from that one (the earliest first).
+    copied_from: str | None = None
+    copied_from_candidates: list[str] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
 
 
 @dataclass
@@ -87,8 +104,54 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
                 relation=relations[i],
             )
         )
+    texts = [documents[m.doc].text[m.start : m.end] for m in members]
+    # Each member's edits of the origin's wording: a copy shares the edits of the version it copied.
+    changed = [set(word_edits(texts[origin_index], text)) if origin_index is not None else set() for text in texts]
+    for i, member in enumerate(out_members):
+        parents = _copied_from(family, documents, changed, i)
+        if parents:
+            member.copied_from = documents[members[parents[0]].doc].id
+            member.copied_from_candidates = [documents[members[p].doc].id for p in parents]
+            member.edits = word_edits(texts[parents[0]], texts[i])
     origin = out_members[origin_index] if origin_index is not None else None
     return ReuseFamily(0, out_members, origin, status, first_docs)
+
+
+def _copied_from(family: Family, documents: list[Document], changed: list[set], member: int) -> list[int]:
+    """The members this one most plausibly copied, best first, among the aligned members
+    certainly published before it. A copy keeps the edits of the version it copied (the one that
+    said "USA" where the origin said "US"): first come the members all of whose edits of the
+    origin's wording this one has, most of them first (the origin has none); then those whose edits
+    it lacks (an independent copy of the origin that made the same edit by chance lacks the others);
+    then the most alike. More than one when the text cannot tell them apart (the earliest first).
+    Empty when no aligned member is certainly earlier."""
+    published = documents[family.members[member].doc].published
+    if published is None:
+        return []
+    ranked = []
+    for other, candidate in enumerate(family.members):
+        time = documents[candidate.doc].published
+        similarity = family.similarity(member, other)
+        if other != member and time is not None and similarity is not None and time.before(published):
+            inherited, lacking = len(changed[member] & changed[other]), len(changed[other] - changed[member])
+            ranked.append(((lacking > 0, -inherited, lacking, -similarity), time.start, other))
+    ranked.sort()
+    return [other for evidence, _, other in ranked if evidence == ranked[0][0]] if ranked else []
+
+
+def word_edits(source: str, copy: str) -> list[Edit]:
+    """The words changed between two passages, as they are written in each (equal when normalized
+    words are equal: case, curly quotes and hyphens are no edit)."""
+    a, b = tokenize(source), tokenize(copy)
+    edits = []
+    for tag, a0, a1, b0, b1 in Levenshtein.opcodes(a.words, b.words):
+        if tag != "equal":
+            edits.append(Edit(_surface(source, a, a0, a1), _surface(copy, b, b0, b1)))
+    return edits
+
+
+def _surface(text: str, tokens, first: int, stop: int) -> str:
+    return text[tokens.starts[first] : tokens.ends[stop - 1]] if stop > first else ""
 
 
 def _similarity(family: Family, member: int, origin: int | None) -> float:

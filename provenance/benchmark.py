@@ -17,7 +17,7 @@ import ast
 import random
 import re
 import sysconfig
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -169,7 +169,8 @@ class _Planter:
 
     def derive_second_generation(self, middle: Document, case: Case) -> None:
         copied = self.edit(middle.text[case.start : case.end], "light")
-        self.plant([(copied, case.origin, case.origin_start, case.origin_end, "light")], "second-generation")
+        _, cases = self.plant([(copied, case.origin, case.origin_start, case.origin_end, "light")], "second-generation")
+        self.cases[-1] = replace(cases[-1], parent=middle.id)
 
     def plant(self, items: list[tuple[str, str, int, int, str]], kind: str) -> tuple[Document, list[Case]]:
         """A new article of its own sentences with each (copied text, origin id, origin start,

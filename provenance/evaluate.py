@@ -33,6 +33,11 @@ class Case:
     origin_end: int
     level: str  # verbatim | light | heavy
     kind: str = "single"  # single | stitched | second-generation
+    parent: str = ""  # the document the passage was copied from, when not its origin (a copy of a copy)
+
+    @property
+    def copied_from(self) -> str:
+        return self.parent or self.origin
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class Detection:
     start: int
     end: int
     origin: str | None
+    copied_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,12 @@ class Scores:
     attribution: float
     cases: int
     detections: int
+    lineage: float = 1.0  # share of cases whose detection names the document it was copied from
 
 
 def detections(result: ScanResult) -> list[Detection]:
     return [
-        Detection(m.doc, m.start, m.end, family.origin.doc if family.origin else None)
+        Detection(m.doc, m.start, m.end, family.origin.doc if family.origin else None, m.copied_from)
         for family in result.families
         for m in family.members
         if m.relation != ORIGIN
@@ -91,7 +98,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
     for d in found:
         hits = [(c.start, c.end) for c in by_doc_cases[d.doc] if _overlap(c.start, c.end, d.start, d.end)]
         precisions.append(_covered((d.start, d.end), hits) / (d.end - d.start) if d.end > d.start else 0.0)
-    recalls, detected_counts, attributed = [], [], 0
+    recalls, detected_counts, attributed, lineage = [], [], 0, 0
     for c in cases:
         hits = [d for d in by_doc_found[c.doc] if _overlap(c.start, c.end, d.start, d.end)]
         recalls.append(_covered((c.start, c.end), [(d.start, d.end) for d in hits]) / (c.end - c.start))
@@ -99,6 +106,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
             detected_counts.append(len(hits))
             best = max(hits, key=lambda d: _overlap(c.start, c.end, d.start, d.end))
             attributed += best.origin == c.origin
+            lineage += best.copied_from == c.copied_from
     precision = sum(precisions) / len(precisions) if precisions else 1.0
     recall = sum(recalls) / len(recalls) if recalls else 1.0
     granularity = sum(detected_counts) / len(detected_counts) if detected_counts else 1.0
@@ -111,6 +119,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
         attribution=attributed / len(cases) if cases else 1.0,
         cases=len(cases),
         detections=len(found),
+        lineage=lineage / len(cases) if cases else 1.0,
     )
 
 

@@ -47,7 +47,16 @@ def to_json(result: ScanResult) -> dict:
                 "origin_status": family.origin_status,
                 "origin_candidates": family.candidates,
                 "members": [
-                    {"doc": m.doc, "start": m.start, "end": m.end, "similarity": m.similarity, "relation": m.relation}
+                    {
+                        "doc": m.doc,
+                        "start": m.start,
+                        "end": m.end,
+                        "similarity": m.similarity,
+                        "relation": m.relation,
+                        "copied_from": m.copied_from,
+                        "copied_from_candidates": m.copied_from_candidates,
+                        "edits": [asdict(e) for e in m.edits],
+                    }
                     for m in family.members
                 ],
             }

@@ -1,0 +1,85 @@
+from dataclasses import replace
+
+from provenance import load_corpus, parse_published, scan
+from provenance.attribute import Edit, word_edits
+
+from conftest import SAMPLES
+
+WARREN = (
+    "Baghdad-based US military spokesman Colonel Steve Warren said that Russia had established some sort of "
+    "forward operating base outside Palmyra, and that US forces were watching the town closely."
+)
+
+
+OWN = {
+    "Alpha": ("Officials in the capital met on Monday to discuss the budget for schools and hospitals.", "Talks resume next week."),
+    "Bravo": ("A storm closed several roads in the north overnight, police told reporters.", "Schools stayed shut on Tuesday."),
+    "Charlie": ("The football club named a new coach after a difficult season in the league.", "Fans gathered outside the stadium."),
+    "Delta": ("Farmers reported an early harvest thanks to a warm and wet spring.", "Prices at the market fell slightly."),
+}
+
+
+def article(id, published, own, passage):
+    opening, closing = OWN[own]
+    text = f"{opening}\n\n{passage}\n\n{closing}"
+    return replace(load_corpus(SAMPLES).documents[0], id=id, text=text, source=id, published=parse_published(published))
+
+
+def members(result):
+    (family,) = [f for f in result.families if any(m.doc == "wire" for m in f.members)]
+    return {m.doc: m for m in family.members}
+
+
+def test_the_samples_copies_name_their_source_and_the_words_they_changed():
+    result = scan(load_corpus(SAMPLES).documents)
+    copies = [m for f in result.families for m in f.members if m.relation == "copy"]
+    assert copies and all(m.copied_from == f.origin.doc for f in result.families for m in f.members if m.relation == "copy")
+    edits = {(e.removed, e.added) for m in copies if m.doc == "002" for e in m.edits}
+    assert {("US", "USA"), ("solely", "exclusively"), ("ISIL", "ISIS")} <= edits
+    assert all(m.copied_from is None and m.edits == [] for f in result.families for m in f.members if m.relation == "origin")
+
+
+def test_a_copy_of_a_copy_points_to_the_version_whose_edits_it_kept():
+    middle_text = WARREN.replace("US military", "USA military").replace("watching", "monitoring")
+    last_text = middle_text.replace("closely", "very closely")
+    documents = [
+        article("wire", "2016-05-20T08:00:00Z", "Alpha", WARREN),
+        article("middle", "2016-05-20T12:00:00Z", "Bravo", middle_text),
+        article("last", "2016-05-21T09:00:00Z", "Charlie", last_text),
+    ]
+    found = members(scan(documents))
+    assert found["wire"].relation == "origin" and found["wire"].copied_from is None
+    assert found["middle"].copied_from == "wire"
+    assert {(e.removed, e.added) for e in found["middle"].edits} == {("US", "USA"), ("watching", "monitoring")}
+    assert found["last"].copied_from == "middle" and found["last"].copied_from_candidates == ["middle"]
+    assert [(e.removed, e.added) for e in found["last"].edits] == [("", "very")]
+
+
+def test_an_independent_copy_that_made_one_of_the_same_edits_points_to_the_origin():
+    documents = [
+        article("wire", "2016-05-20T08:00:00Z", "Alpha", WARREN),
+        article("middle", "2016-05-20T12:00:00Z", "Bravo", WARREN.replace("US military", "USA military").replace("watching", "monitoring")),
+        article("other", "2016-05-21T09:00:00Z", "Delta", WARREN.replace("US military", "USA military")),
+    ]
+    assert members(scan(documents))["other"].copied_from == "wire"
+
+
+def test_identical_versions_are_candidates_alike_and_the_earliest_is_named():
+    documents = [
+        article("wire", "2016-05-20T08:00:00Z", "Alpha", WARREN),
+        article("reprint", "2016-05-20T12:00:00Z", "Bravo", WARREN),
+        article("late", "2016-05-21T09:00:00Z", "Charlie", WARREN),
+    ]
+    late = members(scan(documents))["late"]
+    assert late.copied_from == "wire" and late.copied_from_candidates == ["wire", "reprint"]
+
+
+def test_undated_copies_have_no_source_named():
+    documents = [article("wire", "2016-05-20T08:00:00Z", "Alpha", WARREN), replace(article("undated", "2016-05-21", "Bravo", WARREN), published=None)]
+    found = members(scan(documents))
+    assert found["undated"].relation == "order-unknown" and found["undated"].copied_from is None
+
+
+def test_word_edits_keep_the_words_as_written_and_ignore_case_and_quotes():
+    assert word_edits("The U.S. “cease-fire” held", "the U.S. 'ceasefire' held firm") == [Edit("", "firm")]
+    assert word_edits("ISIL fighters", "[ISIS] fighters") == [Edit("ISIL", "ISIS")]
