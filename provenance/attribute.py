@@ -20,6 +20,8 @@ COPY = "copy"  # published certainly after the origin (or after every tied candi
 TIE = "tie"  # published at the same time as the earliest member, as far as the dates tell
 ORDER_UNKNOWN = "order-unknown"  # undated
 
+UNCREDITED = "uncredited"  # a copy whose own text names no source (provenance.credit)
+
 EARLIEST = "earliest"
 STATUS_TIE = "tie"
 UNDATED = "undated"
@@ -46,6 +48,10 @@ class Member:
     copied_from: str | None = None
     copied_from_candidates: list[str] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
+    # For a copy: credited | credited-elsewhere | uncredited (None for other members); for every
+    # member, the sources its own text credits near the passage (provenance.credit).
+    credit: str | None = None
+    credited: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +69,7 @@ class DocumentReuse:
     chars: int
     reused_chars: int  # characters inside passages copied from certainly earlier documents
     reused_from: list[str]
+    uncredited_chars: int = 0  # of those, inside passages whose source the document does not name
 
 
 def attribute(families: list[Family], documents: list[Document]) -> list[ReuseFamily]:
@@ -171,14 +178,17 @@ def _family_order(family: ReuseFamily, by_id: dict[str, Document]) -> tuple:
 def document_reuse(families: list[ReuseFamily], documents: list[Document]) -> list[DocumentReuse]:
     """Per document: how much of its text was copied from earlier documents, and from which."""
     spans: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
+    uncredited: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
     sources: dict[str, set[str]] = {d.id: set() for d in documents}
     for family in families:
         for member in family.members:
             if member.relation == COPY:
                 spans[member.doc].append((member.start, member.end))
                 sources[member.doc].update(family.candidates)
+                if member.credit == UNCREDITED:
+                    uncredited[member.doc].append((member.start, member.end))
     return [
-        DocumentReuse(d.id, len(d.text), union_length(spans[d.id]), sorted(sources[d.id] - {d.id}))
+        DocumentReuse(d.id, len(d.text), union_length(spans[d.id]), sorted(sources[d.id] - {d.id}), union_length(uncredited[d.id]))
         for d in documents
     ]
 

@@ -5,17 +5,17 @@ most band keys with it, through the same pipeline as ``scan``; the draft counts 
 so every family it shares names an archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
 - ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
-- ``credited``: the draft names the origin's outlet near the passage (within ``CREDIT_REACH``
-  characters, or in its opening lines, where datelines and agency tags stand): "(AFP)",
-  "according to AFP", "AFP reported"; fails only under ``strict``;
-- ``uncredited``: everything else.
+- ``credited``: the draft names the origin's outlet near the passage, in its own words ("(AFP)",
+  "according to AFP", "AFP reported"; see ``provenance.credit``); fails only under ``strict``;
+- ``credited-elsewhere``: the draft credits other sources only near the passage; fails only under
+  ``strict``, like a credit;
+- ``uncredited``: no credit at all.
 
 A draft fails when its uncredited share is above ``max_share`` (0 by default: any uncredited passage).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,14 +23,12 @@ from pathlib import Path
 from .align import AlignParams
 from .attribute import ReuseFamily, union_length
 from .corpus import CorpusError, Document, parse_published, read_directory, read_text
+from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
 from .index import Index
 from .scan import ScanParams, scan
 
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
-CREDIT_REACH = 300  # characters around a passage searched for a credit
-OPENING = 300  # characters at the top of a draft where a dateline or agency tag credits it all
-ALLOWED, CREDITED, UNCREDITED = "allowed", "credited", "uncredited"
-_NAME_PARTS = re.compile(r"\s*(?:[()/,;]|\s-\s|\bvia\b)\s*")
+ALLOWED = "allowed"
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class DraftPassage:
     origin_status: str
     matched: list[str]  # every archive document that has the passage
     similarity: float
-    status: str  # allowed | credited | uncredited
+    status: str  # allowed | credited | credited-elsewhere | uncredited
 
 
 @dataclass
@@ -98,23 +96,6 @@ def load_drafts(paths: list[Path], fallback_encoding: str | None = None) -> list
     return drafts
 
 
-def credit_names(source: str | None) -> list[str]:
-    """The names a credit may use for an outlet: "Gulf Times (AFP)" -> the whole, "Gulf Times", "AFP"."""
-    if not source:
-        return []
-    names = {source.strip()} | {part for part in _NAME_PARTS.split(source) if len(part) >= 2}
-    return sorted(names, key=len, reverse=True)
-
-
-def names_credit(text: str, start: int, end: int, names: list[str]) -> bool:
-    nearby = text[max(0, start - CREDIT_REACH) : end + CREDIT_REACH] + "\n" + text[:OPENING]
-    for name in names:
-        flags = 0 if name.isupper() else re.IGNORECASE  # "AFP" must be the agency, not a word
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", nearby, flags):
-            return True
-    return False
-
-
 def _allowed(source: str | None, allow: tuple[str, ...]) -> bool:
     return bool(source) and any(a.casefold() in source.casefold() for a in allow)
 
@@ -128,19 +109,21 @@ def check_draft(draft: Document, index: Index, policy: Policy = Policy(), params
     result = scan([draft] + archive, params, hasher=index.hasher, focus=0)
     by_id = {doc.id: doc for doc in archive}
     report = DraftReport(draft)
-    for family in result.families:
-        for member in family.members:
-            if member.doc == draft.id:
-                report.passages.append(_judge(draft, member, family, by_id, policy))
+    mine = [(family, member) for family in result.families for member in family.members if member.doc == draft.id]
+    copied = [(member.start, member.end) for _, member in mine]  # a credit inside them came with the copy
+    for family, member in mine:
+        report.passages.append(_judge(draft, member, family, by_id, policy, copied))
     report.passages.sort(key=lambda p: p.start)
     report.reused_chars = union_length([(p.start, p.end) for p in report.passages])
-    counted = {UNCREDITED, CREDITED} if policy.strict else {UNCREDITED}
+    counted = {UNCREDITED, CREDITED, CREDITED_ELSEWHERE} if policy.strict else {UNCREDITED}
     report.failing_chars = union_length([(p.start, p.end) for p in report.passages if p.status in counted])
     report.failed = report.failing_chars > 0 and report.failing_share > policy.max_share
     return report
 
 
-def _judge(draft: Document, member, family: ReuseFamily, archive: dict[str, Document], policy: Policy) -> DraftPassage:
+def _judge(
+    draft: Document, member, family: ReuseFamily, archive: dict[str, Document], policy: Policy, copied: list[tuple[int, int]]
+) -> DraftPassage:
     matched = sorted({m.doc for m in family.members if m.doc != draft.id})
     origin = None
     if family.origin is not None and family.origin.doc != draft.id:
@@ -150,8 +133,7 @@ def _judge(draft: Document, member, family: ReuseFamily, archive: dict[str, Docu
     sources = [origin.source] if origin else [archive[d].source for d in matched]
     if any(_allowed(s, policy.allow) for s in sources):
         status = ALLOWED
-    elif any(names_credit(draft.text, member.start, member.end, credit_names(s)) for s in sources):
-        status = CREDITED
     else:
-        status = UNCREDITED
+        credits = find_credits(draft.text, [s for s in sources if s])
+        status = classify(credits_near(credits, member.start, member.end, copied), sources)
     return DraftPassage(member.start, member.end, origin, family.origin_status, matched, member.similarity, status)

@@ -35,6 +35,8 @@ def to_json(result: ScanResult) -> dict:
                 "reused_chars": r.reused_chars,
                 "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
                 "reused_from": r.reused_from,
+                "uncredited_chars": r.uncredited_chars,
+                "uncredited_share": round(r.uncredited_chars / r.chars, 4) if r.chars else 0.0,
             }
         )
     clusters = []
@@ -56,6 +58,8 @@ def to_json(result: ScanResult) -> dict:
                         "copied_from": m.copied_from,
                         "copied_from_candidates": m.copied_from_candidates,
                         "edits": [asdict(e) for e in m.edits],
+                        "credit": m.credit,
+                        "credited": m.credited,
                     }
                     for m in family.members
                 ],
@@ -99,10 +103,11 @@ def documents_table(result: ScanResult) -> str:
                 doc.source or "",
                 doc.published.text if doc.published else "undated",
                 f"{share:.0%}",
+                f"{r.uncredited_chars / r.chars if r.chars else 0.0:.0%}",
                 ", ".join(r.reused_from),
             ]
         )
-    return tabulate(rows, headers=["document", "outlet", "published", "reused", "from"], disable_numparse=True)
+    return tabulate(rows, headers=["document", "outlet", "published", "reused", "uncredited", "from"], disable_numparse=True)
 
 
 def reuse_table(result: ScanResult) -> str:
@@ -119,9 +124,16 @@ def reuse_table(result: ScanResult) -> str:
                     member.doc,
                     origin_label(family) if member.relation == COPY else f"{origin_label(family)} ({member.relation})",
                     f"{member.similarity:.2f}",
+                    _credit_label(member),
                 ]
             )
-    return tabulate(rows, headers=["family", "passage", "in", "origin", "similarity"], disable_numparse=True)
+    return tabulate(rows, headers=["family", "passage", "in", "origin", "similarity", "credit"], disable_numparse=True)
+
+
+def _credit_label(member) -> str:
+    if member.credit is None:
+        return ""
+    return f"{member.credit}: {', '.join(member.credited)}" if member.credited else member.credit
 
 
 def render_tables(result: ScanResult) -> str:

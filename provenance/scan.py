@@ -16,6 +16,7 @@ from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
 from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
+from .credit import credit_families
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
 from .signatures import ShingleLocation, fingerprint_corpus, read_shingles
@@ -88,6 +89,7 @@ def scan(
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
     families = attribute(cluster(alignments), documents)
+    credit_families(families, documents)
     return ScanResult(
         documents=documents,
         families=families,

@@ -5,7 +5,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from provenance.check import Policy, check_draft, credit_names, load_drafts, names_credit
+from provenance.check import Policy, check_draft, load_drafts
+from provenance.credit import classify, credit_names, credits_near, find_credits
 from provenance.cli import app
 from provenance.corpus import load_corpus
 from provenance.index import Index
@@ -69,13 +70,18 @@ def test_credit_allow_strict_and_max_share(drafts, archive):
     assert run_check([drafts / "lift.txt"], archive, Policy(min_words=40))["lift.txt"].passages == []
 
 
+def names_credit(text, start, end, source):
+    return classify(credits_near(find_credits(text, [source]), start, end, [(start, end)]), [source]) == "credited"
+
+
 def test_credit_names_and_reach():
     assert credit_names("Gulf Times (AFP)") == ["Gulf Times (AFP)", "Gulf Times", "AFP"]
     text = "x" * 1000 + " the passage " + "y" * 1000
-    assert not names_credit(text, 1000, 1013, ["AFP"])
-    assert names_credit("(AFP) " + text, 1006, 1019, ["AFP"])  # a dateline tag credits the article
-    assert names_credit(text[:1013] + " according to Gulf Times. " + text[1013:], 1000, 1013, ["Gulf Times"])
-    assert not names_credit(text[:1013] + " safpx " + text[1013:], 1000, 1013, ["AFP"])
+    assert not names_credit(text, 1000, 1013, "AFP")
+    assert names_credit("(AFP) " + text, 1006, 1019, "AFP")  # a dateline tag credits the article
+    assert names_credit(text[:1013] + " according to Gulf Times. " + text[1013:], 1000, 1013, "Gulf Times (AFP)")
+    assert not names_credit(text[:1013] + " safpx " + text[1013:], 1000, 1013, "AFP")
+    assert not names_credit(text[:1013] + " " + "z" * 400 + " AFP reported. " + text[1013:], 1000, 1013, "AFP")  # too far
 
 
 def test_a_draft_already_in_the_archive_is_not_matched_with_itself(archive, tmp_path):

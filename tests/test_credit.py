@@ -1,0 +1,65 @@
+from dataclasses import replace
+
+from provenance import load_corpus, parse_published, scan
+from provenance.credit import find_credits
+
+from conftest import SAMPLES
+
+WARREN = (
+    "Baghdad-based US military spokesman Colonel Steve Warren said that Russia had established some sort of "
+    "forward operating base outside Palmyra, and that US forces were watching the town closely."
+)
+OWN = "Officials in the capital met on Monday to discuss the budget for schools and hospitals across the country."
+
+
+def sample(doc_id):
+    return next(d for d in load_corpus(SAMPLES).documents if d.id == doc_id)
+
+
+def test_credit_cues_in_the_samples():
+    names = lambda doc: {(c.name, c.cue) for c in find_credits(sample(doc).text)}
+    assert ("Associated Press", "according to") in names("000")
+    assert ("Russian news agency Interfax", "according to") in names("000")
+    assert {("Pentagon", "said"), ("AFP report", "according to")} <= names("001")
+    assert ("AFP", "dateline") in names("003") and ("UPI", "agency tag") in names("004")
+    assert not any(c.name in ("Saturday", "The") for c in find_credits(sample("004").text))
+
+
+def test_the_samples_credits_are_reported_per_passage():
+    result = scan(load_corpus(SAMPLES).documents)
+    members = [(m.doc, m.relation, m.credit, m.credited, sample(m.doc).text[m.start : m.end]) for f in result.families for m in f.members]
+    putin = [m for m in members if m[0] == "000" and "stimulus" in m[4]]
+    assert putin and putin[0][3] == ["Associated Press"]  # 000 credits the AP for Putin's statement
+    copies_in_001 = {credit for doc, relation, credit, _, _ in members if doc == "001" and relation == "copy"}
+    credited_in_001 = {name for doc, relation, _, credited, _ in members if doc == "001" for name in credited}
+    assert credited_in_001 == {"Pentagon", "AFP report"} and "credited-elsewhere" in copies_in_001
+    assert "credited" not in copies_in_001  # Hot Air never names Stars and Stripes
+    reuse = {r.doc: r for r in result.reuse}
+    assert 0 < reuse["001"].uncredited_chars < reuse["001"].reused_chars
+
+
+def planted(copy_text, published="2016-05-21T09:00:00Z"):
+    wire = replace(sample("003"), id="wire", source="Gulf Times (AFP)", text=f"{OWN}\n\n{WARREN}\n\nTalks resume next week.")
+    copy = replace(sample("002"), id="copy", source="Daily Blog", text=copy_text, published=parse_published(published))
+    result = scan([wire, copy])
+    (member,) = [m for f in result.families for m in f.members if m.doc == "copy"]
+    return member
+
+
+def test_a_copy_is_credited_uncredited_or_credited_elsewhere():
+    opening = "A storm closed several roads in the north overnight, police told reporters on Tuesday."
+    assert planted(f"{opening}\n\n{WARREN}\n\nSchools stayed shut.").credit == "uncredited"
+    credited = planted(f"MOSCOW (AFP) - {opening}\n\n{WARREN}\n\nSchools stayed shut.")
+    assert credited.credit == "credited" and credited.credited == ["AFP"]
+    named = planted(f"{opening}\n\n{WARREN} The Gulf Times reported the news first.\n\nSchools stayed shut.")
+    assert named.credit == "credited"
+    elsewhere = planted(f"{opening}\n\n{WARREN} according to Reuters.\n\nSchools stayed shut.")
+    assert elsewhere.credit == "credited-elsewhere" and elsewhere.credited == ["Reuters"]
+
+
+def test_a_cue_inside_the_copied_words_credits_nobody():
+    quoted = WARREN.replace("Colonel Steve Warren said", "Colonel Steve Warren told AFP")
+    wire = replace(sample("003"), id="wire", source="Gulf Times (AFP)", text=f"{OWN}\n\n{quoted}\n\nTalks resume next week.")
+    copy = replace(sample("002"), id="copy", source="Daily Blog", text=f"A storm closed several roads overnight, police said on Tuesday.\n\n{quoted}\n\nSchools stayed shut.")
+    (member,) = [m for f in scan([wire, copy]).families for m in f.members if m.doc == "copy"]
+    assert member.credit == "uncredited"
