@@ -20,7 +20,7 @@ from .check import Policy, check_draft, load_drafts
 from .corpus import CorpusError, as_read, belongs_to, load_corpus
 from .dedup import KEEP_RULES, DedupParams, dedup, strip_reused
 from .index import Index, is_index_file
-from .report import check_tables, dedup_table, dumps, dumps_check, dumps_dedup, dumps_strip, render_tables, strip_table
+from .report import check_tables, dedup_table, dumps, dumps_check, dumps_dedup, dumps_strip, family_tree, render_tables, strip_table
 from .scan import ScanParams, scan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find reused passages across news articles and where each came from first.")
@@ -103,6 +103,29 @@ def scan_command(
     with _ProgressBar(disabled=quiet) as report:
         result = scan(documents, params, progress=report)
     _emit(dumps(result) if output_format is Format.json else render_tables(result), output)
+
+
+@app.command("show")
+def show_command(
+    family: int = typer.Argument(..., help="The family's number, as scan prints it."),
+    corpus: List[Path] = typer.Argument(..., help="The corpora the scan read (same inputs as scan)."),
+    min_words: int = _MIN_WORDS_OPTION,
+    fallback_encoding: Optional[str] = _ENCODING_OPTION,
+    quiet: bool = _QUIET_OPTION,
+) -> None:
+    """Show one reuse family as a tree of who copied whom, with the words changed at each step."""
+    try:
+        loaded = load_corpus(corpus, fallback_encoding)
+    except CorpusError as error:
+        _fail(str(error))
+    _warn(loaded.warnings, quiet)
+    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words))
+    with _ProgressBar(disabled=quiet) as report:
+        result = scan(loaded.documents, params, progress=report)
+    try:
+        sys.stdout.write(family_tree(result, family))
+    except KeyError as error:
+        _fail(error.args[0])
 
 
 def _emit(text: str, output: Optional[Path]) -> None:

@@ -149,6 +149,43 @@ def render_tables(result: ScanResult) -> str:
     return "\n".join(parts) + "\n"
 
 
+def family_tree(result: ScanResult, family_id: int) -> str:
+    """One family as a tree of who copied whom: each member under the one it copied, with its
+    outlet, date, relation, similarity, credit and the words it changed. Members whose source
+    cannot be told (tied or undated) stand at the top, beside the origin."""
+    family = next((f for f in result.families if f.id == family_id), None)
+    if family is None:
+        raise KeyError(f"no family {family_id} (the scan found {len(result.families)})")
+    by_id = {doc.id: doc for doc in result.documents}
+    first = family.origin or family.members[0]
+    lines = [f"Family {family.id}: {excerpt(by_id[first.doc].text, first.start, first.end)}", f"origin: {origin_label(family)}"]
+    children: dict[str | None, list] = {}
+    for member in family.members:
+        children.setdefault(member.copied_from, []).append(member)
+
+    def describe(member) -> str:
+        doc = by_id[member.doc]
+        parts = [member.doc, doc.source or "unknown outlet", doc.published.text if doc.published else "undated", member.relation]
+        if member.relation != "origin":
+            parts.append(f"similarity {member.similarity:.2f}")
+        if member.credit or member.credited:
+            parts.append(_credit_label(member) if member.credit else "credits " + ", ".join(member.credited))
+        return "  ".join(parts)
+
+    def walk(member, prefix: str, last: bool, top: bool) -> None:
+        lines.append(("" if top else prefix + ("└── " if last else "├── ")) + describe(member))
+        inner = "" if top else prefix + ("    " if last else "│   ")
+        if member.edits:
+            lines.append(inner + "    edits: " + "; ".join(f"{e.removed or '∅'} -> {e.added or '∅'}" for e in member.edits))
+        below = children.get(member.doc, [])
+        for index, child in enumerate(below):
+            walk(child, inner, index == len(below) - 1, False)
+
+    for member in children.get(None, []):
+        walk(member, "", True, True)
+    return "\n".join(lines) + "\n"
+
+
 CHECK_SCHEMA = "provenance.check/1"
 
 

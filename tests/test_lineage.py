@@ -83,3 +83,29 @@ def test_undated_copies_have_no_source_named():
 def test_word_edits_keep_the_words_as_written_and_ignore_case_and_quotes():
     assert word_edits("The U.S. “cease-fire” held", "the U.S. 'ceasefire' held firm") == [Edit("", "firm")]
     assert word_edits("ISIL fighters", "[ISIS] fighters") == [Edit("ISIL", "ISIS")]
+
+
+def test_show_prints_the_family_as_a_tree_with_the_edits_at_each_step(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from provenance.cli import app
+
+    middle_text = WARREN.replace("US military", "USA military").replace("watching", "monitoring")
+    documents = [
+        article("wire", "2016-05-20T08:00:00Z", "Alpha", WARREN),
+        article("middle", "2016-05-20T12:00:00Z", "Bravo", middle_text),
+        article("last", "2016-05-21T09:00:00Z", "Charlie", middle_text.replace("closely", "very closely")),
+    ]
+    corpus = tmp_path / "chain.jsonl"
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, "source": d.source, "published": d.published.text}) + "\n" for d in documents))
+    shown = CliRunner().invoke(app, ["show", "1", str(corpus)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[1] == "origin: wire" and lines[2].startswith("wire  wire  2016-05-20T08:00:00Z  origin")
+    assert lines[3].startswith("└── middle  middle  2016-05-20T12:00:00Z  copy")
+    assert lines[4].strip() == "edits: US -> USA; watching -> monitoring"
+    assert lines[5].startswith("    └── last  last  2016-05-21T09:00:00Z  copy") and lines[6].strip() == "edits: ∅ -> very"
+    missing = CliRunner().invoke(app, ["show", "7", str(corpus)])
+    assert missing.exit_code == 2 and "no family 7 (the scan found 1)" in missing.output
