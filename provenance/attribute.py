@@ -21,6 +21,7 @@ TIE = "tie"  # published at the same time as the earliest member, as far as the 
 ORDER_UNKNOWN = "order-unknown"  # undated
 
 UNCREDITED = "uncredited"  # a copy whose own text names no source (provenance.credit)
+COPIED, SHARED_QUOTE = "copied", "shared-quote"  # family kinds
 
 EARLIEST = "earliest"
 STATUS_TIE = "tie"
@@ -61,6 +62,7 @@ class ReuseFamily:
     origin: Member | None  # None when the origin is a tie or no member is dated
     origin_status: str  # earliest | tie | undated
     candidates: list[str]  # documents that may be the origin (one when the origin is known)
+    kind: str = "copied"  # copied | shared-quote (provenance.quotes): quoted speech counts as no reuse
 
 
 @dataclass
@@ -176,11 +178,14 @@ def _family_order(family: ReuseFamily, by_id: dict[str, Document]) -> tuple:
 
 
 def document_reuse(families: list[ReuseFamily], documents: list[Document]) -> list[DocumentReuse]:
-    """Per document: how much of its text was copied from earlier documents, and from which."""
+    """Per document: how much of its text was copied from earlier documents, and from which
+    (shared quotes left out)."""
     spans: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
     uncredited: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
     sources: dict[str, set[str]] = {d.id: set() for d in documents}
     for family in families:
+        if family.kind == SHARED_QUOTE:
+            continue  # quoting the same speaker is no copying
         for member in family.members:
             if member.relation == COPY:
                 spans[member.doc].append((member.start, member.end))

@@ -4,6 +4,7 @@ A draft is scanned together with the (at most ``CANDIDATES``) archive documents 
 most band keys with it, through the same pipeline as ``scan``; the draft counts as published now,
 so every family it shares names an archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
+- ``shared-quote``: the passage is speech the archive quotes too (``provenance.quotes``), never failing;
 - ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
 - ``credited``: the draft names the origin's outlet near the passage, in its own words ("(AFP)",
   "according to AFP", "AFP reported"; see ``provenance.credit``); fails only under ``strict``;
@@ -21,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .align import AlignParams
-from .attribute import ReuseFamily, union_length
+from .attribute import SHARED_QUOTE, ReuseFamily, union_length
 from .corpus import CorpusError, Document, parse_published, read_directory, read_text
 from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
 from .index import Index
@@ -29,6 +30,7 @@ from .scan import ScanParams, scan
 
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
 ALLOWED = "allowed"
+QUOTE = "shared-quote"  # the same speaker quoted in the archive: reported, never failing
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class DraftPassage:
     origin_status: str
     matched: list[str]  # every archive document that has the passage
     similarity: float
-    status: str  # allowed | credited | credited-elsewhere | uncredited
+    status: str  # shared-quote | allowed | credited | credited-elsewhere | uncredited
 
 
 @dataclass
@@ -131,7 +133,9 @@ def _judge(
         origin = Origin(doc.id, doc.source, doc.published.text if doc.published else None, family.origin.start, family.origin.end)
     # Without a known origin, any archive copy's outlet may be the one to credit or allow.
     sources = [origin.source] if origin else [archive[d].source for d in matched]
-    if any(_allowed(s, policy.allow) for s in sources):
+    if family.kind == SHARED_QUOTE:
+        status = QUOTE
+    elif any(_allowed(s, policy.allow) for s in sources):
         status = ALLOWED
     else:
         credits = find_credits(draft.text, [s for s in sources if s])

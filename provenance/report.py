@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from tabulate import tabulate
 
-from .attribute import COPY, ORIGIN, ReuseFamily
+from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, ReuseFamily
 from .check import DraftReport, Policy
 from .dedup import Cut, DedupResult, cut_chars
 from .scan import ScanResult
@@ -47,6 +47,7 @@ def to_json(result: ScanResult) -> dict:
                 "id": family.id,
                 "origin": {"doc": origin.doc, "start": origin.start, "end": origin.end} if origin else None,
                 "origin_status": family.origin_status,
+                "kind": family.kind,
                 "origin_candidates": family.candidates,
                 "members": [
                     {
@@ -110,10 +111,11 @@ def documents_table(result: ScanResult) -> str:
     return tabulate(rows, headers=["document", "outlet", "published", "reused", "uncredited", "from"], disable_numparse=True)
 
 
-def reuse_table(result: ScanResult) -> str:
+def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
+    """The passages of the families of one kind (copied prose, or shared quotes)."""
     texts = {doc.id: doc.text for doc in result.documents}
     rows = []
-    for family in result.families:
+    for family in (f for f in result.families if f.kind == kind):
         for member in family.members:
             if member.relation == ORIGIN:
                 continue
@@ -137,15 +139,14 @@ def _credit_label(member) -> str:
 
 
 def render_tables(result: ScanResult) -> str:
-    copies = sum(1 for f in result.families for m in f.members if m.relation != ORIGIN)
-    parts = [
-        "Documents",
-        documents_table(result),
-        "",
-        f"Reused passages: {copies} in {len(result.families)} families",
-    ]
-    if copies:
-        parts.append(reuse_table(result))
+    parts = ["Documents", documents_table(result)]
+    for kind, title in ((COPIED, "Reused passages"), (SHARED_QUOTE, "Shared quotes (the same speaker quoted, not copied)")):
+        families = [f for f in result.families if f.kind == kind]
+        passages = sum(1 for f in families for m in f.members if m.relation != ORIGIN)
+        if kind == COPIED or families:
+            parts += ["", f"{title}: {passages} in {len(families)} families"]
+        if passages:
+            parts.append(reuse_table(result, kind))
     return "\n".join(parts) + "\n"
 
 

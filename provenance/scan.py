@@ -17,6 +17,7 @@ from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
 from .credit import credit_families
+from .quotes import mark_shared_quotes
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
 from .signatures import ShingleLocation, fingerprint_corpus, read_shingles
@@ -89,6 +90,7 @@ def scan(
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
     families = attribute(cluster(alignments), documents)
+    mark_shared_quotes(families, documents)
     credit_families(families, documents)
     return ScanResult(
         documents=documents,

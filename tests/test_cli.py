@@ -27,8 +27,10 @@ def test_scan_tables_on_the_samples():
     assert "Hot Air" in rows["001"] and rows["001"].rstrip().endswith("000")
     assert "Unknown aggregator" in rows["002"] and rows["002"].rstrip().endswith("003")
     assert " 0%" in rows["004"]
-    assert "6 in 6 families" in reuse_part
+    reuse_part, quotes_part = reuse_part.split("Shared quotes")
+    assert "5 in 5 families" in reuse_part and "1 in 1 families" in quotes_part
     assert "Baghdad-based USA military spokesman" in reuse_part
+    assert "Russian operations are supporting" in quotes_part  # Davis quoted by both, not copied
     assert "\u2502" not in out and "\u2501" not in out  # no progress bar in the report
 
 
