@@ -8,7 +8,8 @@ the negative controls. Built from a seed, the same on every machine with the sam
 Kinds of articles: sources; copies with one passage (1-4 sentences) at one edit level (verbatim,
 light, heavy); stitched articles with passages from 2-3 sources; second-generation copies (a copy
 of a copy, whose origin is the first source); articles with no reuse; articles that share only
-stock phrases of 5-8 words.
+stock phrases of 5-8 words. A copy with one passage credits the origin's outlet, another outlet or
+nothing in a sentence after it, and its case says which.
 """
 
 from __future__ import annotations
@@ -105,7 +106,31 @@ def make_benchmark(seed: int = 1, split: str = "dev", scale: int = 1) -> Benchma
     random.Random(0).shuffle(pool)
     half = len(pool) // 2
     pool = pool[:half] if split == "dev" else pool[half:]
-    return _Planter(random.Random(seed), pool).build(scale)
+    bench = _Planter(random.Random(seed), pool).build(scale)
+    return _with_credits(bench, random.Random(seed + 1))
+
+
+# Sentences that credit an outlet, placed right after a copied passage.
+CREDIT_SENTENCES = ("The story was first reported by {}.", "Details were published earlier by {}.", "This account follows reporting by {}.")
+
+
+def _with_credits(bench: Benchmark, rng: random.Random) -> Benchmark:
+    """Label every single copy's credit: a third credit the origin's outlet in a sentence after the
+    passage, a third credit another outlet, a third nothing. A separate random stream, so the
+    texts and passages are those of the benchmark without credits, plus these sentences."""
+    by_id = {doc.id: doc for doc in bench.documents}
+    outlets = sorted({doc.source for doc in bench.documents if doc.source})
+    cases = []
+    for case in bench.cases:
+        if case.kind == "single":
+            label = rng.choice(("credited", "credited-elsewhere", "uncredited"))
+            doc, origin_outlet = by_id[case.doc], by_id[case.origin].source
+            if label != "uncredited":
+                named = origin_outlet if label == "credited" else rng.choice([o for o in outlets if o not in (origin_outlet, doc.source)])
+                doc.text = f"{doc.text[: case.end]} {rng.choice(CREDIT_SENTENCES).format(named)}{doc.text[case.end :]}"
+            case = replace(case, credit=label)
+        cases.append(case)
+    return Benchmark(bench.documents, cases)
 
 
 class _Planter:
@@ -127,7 +152,7 @@ class _Planter:
     def add(self, prefix: str, text: str) -> Document:
         self.hours += self.rng.randint(1, 5)
         published = parse_published((_EPOCH + timedelta(hours=self.hours)).isoformat())
-        doc = Document(id=f"{prefix}{len(self.documents):04d}", text=text, source=f"outlet{self.rng.randrange(12)}", published=published)
+        doc = Document(id=f"{prefix}{len(self.documents):04d}", text=text, source=f"Outlet{self.rng.randrange(12)}", published=published)
         self.documents.append(doc)
         return doc
 

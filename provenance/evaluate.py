@@ -34,6 +34,7 @@ class Case:
     level: str  # verbatim | light | heavy
     kind: str = "single"  # single | stitched | second-generation
     parent: str = ""  # the document the passage was copied from, when not its origin (a copy of a copy)
+    credit: str = ""  # credited | credited-elsewhere | uncredited, where the benchmark planted one
 
     @property
     def copied_from(self) -> str:
@@ -47,6 +48,7 @@ class Detection:
     end: int
     origin: str | None
     copied_from: str | None = None
+    credit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,12 @@ class Scores:
     cases: int
     detections: int
     lineage: float = 1.0  # share of cases whose detection names the document it was copied from
+    credit: float = 1.0  # share of the cases with a planted credit whose detection judges it right
 
 
 def detections(result: ScanResult) -> list[Detection]:
     return [
-        Detection(m.doc, m.start, m.end, family.origin.doc if family.origin else None, m.copied_from)
+        Detection(m.doc, m.start, m.end, family.origin.doc if family.origin else None, m.copied_from, m.credit)
         for family in result.families
         for m in family.members
         if m.relation != ORIGIN
@@ -99,6 +102,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
         hits = [(c.start, c.end) for c in by_doc_cases[d.doc] if _overlap(c.start, c.end, d.start, d.end)]
         precisions.append(_covered((d.start, d.end), hits) / (d.end - d.start) if d.end > d.start else 0.0)
     recalls, detected_counts, attributed, lineage = [], [], 0, 0
+    credit_cases, credit_right = sum(1 for c in cases if c.credit), 0
     for c in cases:
         hits = [d for d in by_doc_found[c.doc] if _overlap(c.start, c.end, d.start, d.end)]
         recalls.append(_covered((c.start, c.end), [(d.start, d.end) for d in hits]) / (c.end - c.start))
@@ -107,6 +111,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
             best = max(hits, key=lambda d: _overlap(c.start, c.end, d.start, d.end))
             attributed += best.origin == c.origin
             lineage += best.copied_from == c.copied_from
+            credit_right += bool(c.credit) and best.credit == c.credit
     precision = sum(precisions) / len(precisions) if precisions else 1.0
     recall = sum(recalls) / len(recalls) if recalls else 1.0
     granularity = sum(detected_counts) / len(detected_counts) if detected_counts else 1.0
@@ -120,6 +125,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
         cases=len(cases),
         detections=len(found),
         lineage=lineage / len(cases) if cases else 1.0,
+        credit=credit_right / credit_cases if credit_cases else 1.0,
     )
 
 

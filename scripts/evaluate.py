@@ -58,11 +58,11 @@ def main() -> None:
 
     scores, seconds = run(documents, cases, base)
     rows = [
-        [name, s.cases, s.detections, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.granularity:.3f}", f"{s.plagdet:.3f}", f"{s.attribution:.3f}", f"{s.lineage:.3f}"]
+        [name, s.cases, s.detections, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.granularity:.3f}", f"{s.plagdet:.3f}", f"{s.attribution:.3f}", f"{s.lineage:.3f}", f"{s.credit:.3f}"]
         for name in ORDER
         if (s := scores.get(name))
     ]
-    print(tabulate(rows, headers=["level", "cases", "detections", "precision", "recall", "granularity", "plagdet", "attribution", "lineage"], disable_numparse=True))
+    print(tabulate(rows, headers=["level", "cases", "detections", "precision", "recall", "granularity", "plagdet", "attribution", "lineage", "credit"], disable_numparse=True))
     print(f"\nscan: {len(documents)} articles in {seconds:.2f} s")
 
 

@@ -101,3 +101,12 @@ def test_samples_share_five_word_runs_only_where_reused(samples_result):
         for b in documents:
             if a.id < b.id and not grams[a.id] & grams[b.id]:
                 assert frozenset((a.id, b.id)) not in linked
+
+
+def test_lineage_and_credit_on_the_benchmark(bench, scores):
+    overall = scores["overall"]
+    labels = Counter(c.credit for c in bench.cases if c.kind == "single")
+    assert set(labels) == {"credited", "credited-elsewhere", "uncredited"} and min(labels.values()) >= 10
+    assert all(c.parent for c in bench.cases if c.kind == "second-generation")
+    assert overall.credit >= 0.9
+    assert overall.lineage >= 0.85  # every single and stitched copy names its origin; chains are harder
