@@ -48,6 +48,7 @@ class Member:
     # members the text cannot tell apart from that one (the earliest first).
     copied_from: str | None = None
     copied_from_candidates: list[str] = field(default_factory=list)
+    copied_from_basis: str | None = None  # dates, or for tied and undated members credit | compilation (provenance.order)
     edits: list[Edit] = field(default_factory=list)
     # For a copy: credited | credited-elsewhere | uncredited (None for other members); for every
     # member, the sources its own text credits near the passage (provenance.credit).
@@ -121,6 +122,7 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
         if parents:
             member.copied_from = documents[members[parents[0]].doc].id
             member.copied_from_candidates = [documents[members[p].doc].id for p in parents]
+            member.copied_from_basis = "dates"
             member.edits = word_edits(texts[parents[0]], texts[i])
     origin = out_members[origin_index] if origin_index is not None else None
     return ReuseFamily(0, out_members, origin, status, first_docs)

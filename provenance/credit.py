@@ -93,19 +93,21 @@ def credits_near(credits: list[Credit], start: int, end: int, copied: list[tuple
     ]
 
 
-def names_source(credit: Credit, source: str | None) -> bool:
-    """Whether a credit names an outlet ("AFP" names "Gulf Times (AFP)"); acronyms match in capitals only."""
-    for name in credit_names(source):
-        if name.isupper() and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", credit.name):
-            return True
-        if not name.isupper() and name.casefold() in credit.name.casefold() or credit.name.casefold() == name.casefold():
+def names_source(name: str, source: str | None) -> bool:
+    """Whether a credited name names an outlet ("AFP" names "Gulf Times (AFP)"); acronyms match
+    in capitals only."""
+    for outlet_name in credit_names(source):
+        if outlet_name.isupper():
+            if re.search(rf"(?<!\w){re.escape(outlet_name)}(?!\w)", name):
+                return True
+        elif outlet_name.casefold() in name.casefold():
             return True
     return False
 
 
 def classify(credits: list[Credit], origin_sources: list[str | None]) -> str:
     """credited, credited-elsewhere or uncredited, from the credits that speak for a passage."""
-    if any(names_source(c, s) for c in credits for s in origin_sources):
+    if any(names_source(c.name, s) for c in credits for s in origin_sources):
         return CREDITED
     return CREDITED_ELSEWHERE if credits else UNCREDITED
 
@@ -127,6 +129,6 @@ def credit_families(families: list[ReuseFamily], documents: list[Document]) -> N
         sources = [by_id[doc].source for doc in origins]
         for member in family.members:
             near = credits_near(credits[member.doc], member.start, member.end, copied[member.doc])
-            member.credited = sorted({c.name for c in near if not names_source(c, by_id[member.doc].source)})
+            member.credited = sorted({c.name for c in near if not names_source(c.name, by_id[member.doc].source)})
             if member.relation == COPY:
                 member.credit = classify(near, sources)

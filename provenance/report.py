@@ -58,6 +58,7 @@ def to_json(result: ScanResult) -> dict:
                         "relation": m.relation,
                         "copied_from": m.copied_from,
                         "copied_from_candidates": m.copied_from_candidates,
+                        "copied_from_basis": m.copied_from_basis,
                         "edits": [asdict(e) for e in m.edits],
                         "credit": m.credit,
                         "credited": m.credited,

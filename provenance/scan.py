@@ -17,6 +17,7 @@ from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
 from .credit import credit_families
+from .order import infer_order
 from .quotes import mark_shared_quotes
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
@@ -92,6 +93,7 @@ def scan(
     families = attribute(cluster(alignments), documents)
     mark_shared_quotes(families, documents)
     credit_families(families, documents)
+    infer_order(families, documents)
     return ScanResult(
         documents=documents,
         families=families,

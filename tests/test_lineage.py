@@ -109,3 +109,33 @@ def test_show_prints_the_family_as_a_tree_with_the_edits_at_each_step(tmp_path):
     assert lines[5].startswith("    └── last  last  2016-05-21T09:00:00Z  copy") and lines[6].strip() == "edits: ∅ -> very"
     missing = CliRunner().invoke(app, ["show", "7", str(corpus)])
     assert missing.exit_code == 2 and "no family 7 (the scan found 1)" in missing.output
+
+
+PROSE = (
+    "Moscow yesterday proposed that Russia and US, which have been flying separate bombing campaigns in Syria, "
+    "launch joint air strikes against jihadists from next week, a proposal the Pentagon swiftly rejected."
+)
+
+
+def undated(id, own, passage, tail=""):
+    return replace(article(id, "2016-05-20", own, passage + tail), published=None)
+
+
+def test_undated_order_follows_a_credit_in_the_text():
+    documents = [undated("wire", "Alpha", WARREN), replace(undated("blog", "Bravo", WARREN, " The wire reported it first."), source="Blog")]
+    documents[0] = replace(documents[0], source="The Wire")
+    found = members(scan(documents))
+    assert found["blog"].copied_from == "wire" and found["blog"].copied_from_basis == "credit"
+    assert found["wire"].copied_from is None
+
+
+def test_undated_compilation_copied_its_sources_and_no_evidence_means_no_answer():
+    first, second = undated("wire", "Alpha", WARREN), undated("agency", "Bravo", PROSE)
+    compilation = replace(article("digest", "2016-05-20", "Charlie", f"{WARREN}\n\n{PROSE}"), published=None)
+    result = scan([first, second, compilation])
+    for family in result.families:
+        digest = next(m for m in family.members if m.doc == "digest")
+        assert digest.copied_from in ("wire", "agency") and digest.copied_from_basis == "compilation"
+        assert all(m.copied_from is None for m in family.members if m.doc != "digest")
+    pair = scan([first, undated("other", "Charlie", WARREN)])
+    assert all(m.copied_from is None and m.relation == "order-unknown" for f in pair.families for m in f.members)

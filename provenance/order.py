@@ -1,0 +1,40 @@
+"""Who copied whom when the dates cannot tell: undated members and members tied in time.
+
+Dates decide first (``attribute``). Where they cannot, the text may: a member that credits another
+member's outlet near the passage copied from it ("credit"), and a member whose document takes
+passages from several sources, while the other member's document shares text with it alone, is the
+compilation that copied them ("compilation"). Without such evidence the order stays unknown:
+``copied_from`` is left empty rather than guessed.
+"""
+
+from __future__ import annotations
+
+from .attribute import ORDER_UNKNOWN, TIE, ReuseFamily, word_edits
+from .corpus import Document
+from .credit import names_source
+
+CREDIT, COMPILATION = "credit", "compilation"
+
+
+def infer_order(families: list[ReuseFamily], documents: list[Document]) -> None:
+    """Name ``copied_from`` (with ``copied_from_basis``) for tied and undated members where the
+    text gives evidence; run after the credits are found."""
+    by_id = {d.id: d for d in documents}
+    partners: dict[str, set[str]] = {}
+    for family in families:
+        docs = {m.doc for m in family.members}
+        for doc in docs:
+            partners.setdefault(doc, set()).update(docs - {doc})
+    for family in families:
+        for member in family.members:
+            if member.copied_from is not None or member.relation not in (TIE, ORDER_UNKNOWN):
+                continue
+            others = [m.doc for m in family.members if m.doc != member.doc]
+            credited = [o for o in others if any(names_source(name, by_id[o].source) for name in member.credited)]
+            compiled = [o for o in others if partners[o] == {member.doc} and len(partners[member.doc]) > 1]
+            for basis, found in ((CREDIT, credited), (COMPILATION, compiled)):
+                if len(found) == 1:
+                    member.copied_from, member.copied_from_candidates, member.copied_from_basis = found[0], found, basis
+                    source = next(m for m in family.members if m.doc == found[0])
+                    member.edits = word_edits(by_id[source.doc].text[source.start : source.end], by_id[member.doc].text[member.start : member.end])
+                    break
