@@ -7,8 +7,12 @@ passage came with the copy from its source and credit nobody; only the copy's ow
 near the passage (``REACH`` characters either side) or in its opening lines, where datelines and
 agency tags stand.
 
+A passage inside a block quote (lines starting with ">") is marked as someone else's words: that is
+a cue too, one that names nobody; the lead-in before the block usually says whose.
+
 A copied passage is then ``credited`` (a cue names the origin's outlet or its wire),
-``credited-elsewhere`` (cues name other sources only) or ``uncredited`` (no cue at all).
+``credited-elsewhere`` (cues name other sources, or a block quote names none) or ``uncredited`` (no
+cue at all).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ _CUES = (
     ("reported", re.compile(rf"\b({_NAME})\s+(?:has\s+|had\s+)?(?:reported|reports|said in a statement|told)\b")),
     ("said", re.compile(rf"\bthe\s+({_NAME})\s+(?:said|says|announced)\b")),
 )
+_BLOCKQUOTE = re.compile(r"(?m)^[ \t]*>.*(?:\n[ \t]*>.*)*")
+BLOCK_QUOTE = "(block quote)"  # the name of a block-quote cue: it names no source
 _NAME_PARTS = re.compile(r"\s*(?:[()/,;]|\s-\s|\bvia\b)\s*")
 _NOT_NAMES = {"The", "A", "An", "This", "That", "It", "He", "She", "They", "We", "I", "But", "And", "In", "On", "At"} | {
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
@@ -62,6 +68,8 @@ def find_credits(text: str, outlets: list[str] = ()) -> list[Credit]:
             if name and name not in _NOT_NAMES:
                 start = match.start(1)
                 found.setdefault((start, start + len(name)), Credit(name, start, start + len(name), cue))
+    for match in _BLOCKQUOTE.finditer(text):  # marked as someone else's words; whose, the lead-in says
+        found.setdefault(match.span(), Credit(BLOCK_QUOTE, match.start(), match.end(), "blockquote"))
     for outlet in outlets:
         for name in credit_names(outlet):
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, 0 if name.isupper() else re.IGNORECASE):
@@ -84,13 +92,16 @@ _WHOLE_TEXT_CUES = ("agency tag", "dateline", "outlet")  # in the opening lines,
 
 def credits_near(credits: list[Credit], start: int, end: int, copied: list[tuple[int, int]]) -> list[Credit]:
     """The credits that may speak for a passage: within REACH of it, or a dateline, agency tag or
-    outlet in the opening lines; never one inside a copied span (it came with the copy)."""
-    return [
-        c
-        for c in credits
-        if (start - REACH <= c.start < end + REACH or (c.start < OPENING and c.cue in _WHOLE_TEXT_CUES))
-        and not any(s <= c.start and c.end <= e for s, e in copied)
-    ]
+    outlet in the opening lines, or a block quote that holds it; never one inside a copied span
+    (it came with the copy)."""
+
+    def speaks(c: Credit) -> bool:
+        if c.cue == "blockquote":
+            return c.start <= start and end <= c.end
+        near = start - REACH <= c.start < end + REACH or (c.start < OPENING and c.cue in _WHOLE_TEXT_CUES)
+        return near and not any(s <= c.start and c.end <= e for s, e in copied)
+
+    return [c for c in credits if speaks(c)]
 
 
 def names_source(name: str, source: str | None) -> bool:

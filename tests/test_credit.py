@@ -63,3 +63,12 @@ def test_a_cue_inside_the_copied_words_credits_nobody():
     copy = replace(sample("002"), id="copy", source="Daily Blog", text=f"A storm closed several roads overnight, police said on Tuesday.\n\n{quoted}\n\nSchools stayed shut.")
     (member,) = [m for f in scan([wire, copy]).families for m in f.members if m.doc == "copy"]
     assert member.credit == "uncredited"
+
+
+def test_a_block_quote_marks_the_words_as_someone_elses():
+    opening = "A storm closed several roads in the north overnight, police told reporters on Tuesday."
+    quoted = "\n".join("> " + line for line in WARREN.split(", and "))
+    block = planted(f"{opening}\n\nHere is what came over the wire:\n\n{quoted}\n\nSchools stayed shut.")
+    assert block.credit == "credited-elsewhere" and block.credited == ["(block quote)"]
+    led_in = planted(f"{opening}\n\nThe Gulf Times had this:\n\n{quoted}\n\nSchools stayed shut.")
+    assert led_in.credit == "credited"
