@@ -117,8 +117,12 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
     texts = [documents[m.doc].text[m.start : m.end] for m in members]
     # Each member's edits of the origin's wording: a copy shares the edits of the version it copied.
     changed = [set(word_edits(texts[origin_index], text)) if origin_index is not None else set() for text in texts]
+    aligned: list[list[int]] = [[] for _ in members]
+    for a, b in family.links:
+        aligned[a].append(b)
+        aligned[b].append(a)
     for i, member in enumerate(out_members):
-        parents = _copied_from(family, documents, changed, i)
+        parents = _copied_from(family, documents, changed, i, aligned[i])
         if parents:
             member.copied_from = documents[members[parents[0]].doc].id
             member.copied_from_candidates = [documents[members[p].doc].id for p in parents]
@@ -128,22 +132,23 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
     return ReuseFamily(0, out_members, origin, status, first_docs)
 
 
-def _copied_from(family: Family, documents: list[Document], changed: list[set], member: int) -> list[int]:
+def _copied_from(family: Family, documents: list[Document], changed: list[set], member: int, aligned: list[int]) -> list[int]:
     """The members this one most plausibly copied, best first, among the aligned members
     certainly published before it. A copy keeps the edits of the version it copied (the one that
     said "USA" where the origin said "US"): first come the members all of whose edits of the
     origin's wording this one has, most of them first (the origin has none); then those whose edits
     it lacks (an independent copy of the origin that made the same edit by chance lacks the others);
     then the most alike. More than one when the text cannot tell them apart (the earliest first).
-    Empty when no aligned member is certainly earlier."""
+    Empty when no aligned member is certainly earlier. ``aligned`` are the members aligned with
+    this one: only those, so a family of thousands of reprints costs its links, not its square."""
     published = documents[family.members[member].doc].published
     if published is None:
         return []
     ranked = []
-    for other, candidate in enumerate(family.members):
-        time = documents[candidate.doc].published
+    for other in aligned:
+        time = documents[family.members[other].doc].published
         similarity = family.similarity(member, other)
-        if other != member and time is not None and similarity is not None and time.before(published):
+        if time is not None and time.before(published):
             inherited, lacking = len(changed[member] & changed[other]), len(changed[other] - changed[member])
             ranked.append(((lacking > 0, -inherited, lacking, -similarity), time.start, other))
     ranked.sort()

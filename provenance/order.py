@@ -3,8 +3,9 @@
 Dates decide first (``attribute``). Where they cannot, the text may: a member that credits another
 member's outlet near the passage copied from it ("credit"), and a member whose document takes
 passages from several sources, while the other member's document shares text with it alone, is the
-compilation that copied them ("compilation"). Without such evidence the order stays unknown:
-``copied_from`` is left empty rather than guessed.
+compilation that copied them ("compilation"). Without such evidence, or in a family of more than
+``MEMBERS_WEIGHED`` members, the order stays unknown: ``copied_from`` is left empty rather than
+guessed.
 """
 
 from __future__ import annotations
@@ -14,24 +15,38 @@ from .corpus import Document
 from .credit import names_source
 
 CREDIT, COMPILATION = "credit", "compilation"
+# Each unordered member is weighed against every other member: in larger families (a wire story
+# reprinted everywhere) tied and undated members keep an unknown order, so the cost stays linear.
+MEMBERS_WEIGHED = 64
 
 
 def infer_order(families: list[ReuseFamily], documents: list[Document]) -> None:
     """Name ``copied_from`` (with ``copied_from_basis``) for tied and undated members where the
     text gives evidence; run after the credits are found."""
     by_id = {d.id: d for d in documents}
-    partners: dict[str, set[str]] = {}
+    families_of: dict[str, list[ReuseFamily]] = {}
     for family in families:
-        docs = {m.doc for m in family.members}
-        for doc in docs:
-            partners.setdefault(doc, set()).update(docs - {doc})
-    for family in families:
+        for doc in {m.doc for m in family.members}:
+            families_of.setdefault(doc, []).append(family)
+
+    def partners(doc: str, enough: int = 2) -> set[str]:
+        """The documents it shares text with, up to ``enough`` of them (a family can be huge)."""
+        found: set[str] = set()
+        for family in families_of[doc]:
+            for m in family.members:
+                if m.doc != doc:
+                    found.add(m.doc)
+                    if len(found) >= enough:
+                        return found
+        return found
+
+    for family in (f for f in families if len(f.members) <= MEMBERS_WEIGHED):
         for member in family.members:
             if member.copied_from is not None or member.relation not in (TIE, ORDER_UNKNOWN):
                 continue
             others = [m.doc for m in family.members if m.doc != member.doc]
             credited = [o for o in others if any(names_source(name, by_id[o].source) for name in member.credited)]
-            compiled = [o for o in others if partners[o] == {member.doc} and len(partners[member.doc]) > 1]
+            compiled = [o for o in others if partners(o) == {member.doc} and len(partners(member.doc)) > 1]
             for basis, found in ((CREDIT, credited), (COMPILATION, compiled)):
                 if len(found) == 1:
                     member.copied_from, member.copied_from_candidates, member.copied_from_basis = found[0], found, basis
