@@ -24,6 +24,7 @@ from .attribute import COPY, ReuseFamily
 from .corpus import Document
 
 REACH = 300  # characters around a passage searched for a credit
+MEMBERS_NAMED = 64  # outlets of an undated family looked for by name, at most
 OPENING = 300  # characters at the top of a text where a dateline or agency tag credits it all
 CREDITED, CREDITED_ELSEWHERE, UNCREDITED = "credited", "credited-elsewhere", "uncredited"
 
@@ -39,6 +40,7 @@ _CUES = (
     ("according to", re.compile(rf"\b[Aa]ccording to\s+(?:(?:the|a|an|this|that)\s+)?({_PHRASE})")),
     ("reported", re.compile(rf"\b({_NAME})\s+(?:has\s+|had\s+)?(?:reported|reports|said in a statement|told)\b")),
     ("said", re.compile(rf"\bthe\s+({_NAME})\s+(?:said|says|announced)\b")),
+    ("reported by", re.compile(rf"\b(?:reported|published|reporting|written|first carried)\s+(?:earlier\s+|first\s+)?by\s+(?:the\s+)?({_NAME})")),
 )
 _BLOCKQUOTE = re.compile(r"(?m)^[ \t]*>.*(?:\n[ \t]*>.*)*")
 BLOCK_QUOTE = "(block quote)"  # the name of a block-quote cue: it names no source
@@ -61,22 +63,40 @@ class Credit:
 def find_credits(text: str, outlets: list[str] = ()) -> list[Credit]:
     """Every credit cue in a text, in order; ``outlets`` (names of known outlets) count when named
     anywhere."""
-    found: dict[tuple[int, int], Credit] = {}
+    return _outermost(cue_credits(text) + outlet_credits(text, outlets))
+
+
+def cue_credits(text: str) -> list[Credit]:
+    """The cues that name a source by their wording, and block quotes."""
+    found = []
     for cue, pattern in _CUES:
         for match in pattern.finditer(text):
             name = match.group(1).strip(" .’'")
             if name and name not in _NOT_NAMES:
-                start = match.start(1)
-                found.setdefault((start, start + len(name)), Credit(name, start, start + len(name), cue))
-    for match in _BLOCKQUOTE.finditer(text):  # marked as someone else's words; whose, the lead-in says
-        found.setdefault(match.span(), Credit(BLOCK_QUOTE, match.start(), match.end(), "blockquote"))
+                found.append(Credit(name, match.start(1), match.start(1) + len(name), cue))
+    # A block quote marks words as someone else's; whose, the lead-in says.
+    found += [Credit(BLOCK_QUOTE, m.start(), m.end(), "blockquote") for m in _BLOCKQUOTE.finditer(text)]
+    return found
+
+
+def outlet_credits(text: str, outlets: list[str]) -> list[Credit]:
+    """Where the text names one of these outlets outright."""
+    found = []
     for outlet in outlets:
         for name in credit_names(outlet):
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, 0 if name.isupper() else re.IGNORECASE):
-                found.setdefault(match.span(), Credit(match.group(0), match.start(), match.end(), "outlet"))
-    spans = sorted(found.values(), key=lambda c: (c.start, -c.end))
-    # A name inside a longer cue ("AFP" in "this AFP report") is that cue.
-    return [c for i, c in enumerate(spans) if not any(o.start <= c.start and c.end <= o.end for o in spans[:i])]
+                found.append(Credit(match.group(0), match.start(), match.end(), "outlet"))
+    return found
+
+
+def _outermost(credits: list[Credit]) -> list[Credit]:
+    """The credits in text order, a name inside a longer cue ("AFP" in "this AFP report") left out."""
+    ordered = sorted(set(credits), key=lambda c: (c.start, -c.end, c.cue))
+    kept: list[Credit] = []
+    for credit in ordered:
+        if not any(k.start <= credit.start and credit.end <= k.end for k in kept[-8:]):
+            kept.append(credit)
+    return kept
 
 
 def credit_names(source: str | None) -> list[str]:
@@ -127,19 +147,24 @@ def credit_families(families: list[ReuseFamily], documents: list[Document]) -> N
     """Name the sources every member's own text credits near its passage, and judge each copy's
     credit (an origin may credit a source too: the Associated Press for a statement it reports)."""
     by_id = {d.id: d for d in documents}
-    outlets = sorted({d.source for d in documents if d.source})
     copied: dict[str, list[tuple[int, int]]] = {}
     for family in families:
         for member in family.members:
             copied.setdefault(member.doc, [])
             if member.relation == COPY:
                 copied[member.doc].append((member.start, member.end))
-    credits = {doc: find_credits(by_id[doc].text, outlets) for doc in copied}
+    # Cues once per document; outlets named outright are looked for per family, and only the
+    # origins' outlets: other sources are named by cues, and every outlet in every text would grow
+    # with the square of the corpus.
+    cues = {doc: cue_credits(by_id[doc].text) for doc in copied}
     for family in families:
         origins = [family.origin.doc] if family.origin else family.candidates
         sources = [by_id[doc].source for doc in origins]
+        # Without a dated origin, any member's outlet may be the one credited (see provenance.order).
+        named = sources if origins else [by_id[m.doc].source for m in family.members[:MEMBERS_NAMED]]
         for member in family.members:
-            near = credits_near(credits[member.doc], member.start, member.end, copied[member.doc])
+            credits = _outermost(cues[member.doc] + outlet_credits(by_id[member.doc].text, [s for s in named if s]))
+            near = credits_near(credits, member.start, member.end, copied[member.doc])
             member.credited = sorted({c.name for c in near if not names_source(c.name, by_id[member.doc].source)})
             if member.relation == COPY:
                 member.credit = classify(near, sources)
