@@ -26,7 +26,7 @@ def test_lookups_equal_a_plain_search_through_merges_and_removals(store):
     rng = np.random.default_rng(3)
     pairs: list[tuple[int, int]] = []
     doc = 0
-    for batch in range(2 * FANOUT * FANOUT):
+    for _ in range(2 * FANOUT * FANOUT):
         keys, docs = [], []
         for _ in range(40):
             doc += 1
