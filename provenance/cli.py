@@ -20,7 +20,19 @@ from .check import Policy, check_draft, load_drafts
 from .corpus import CorpusError, as_read, belongs_to, load_corpus
 from .dedup import KEEP_RULES, DedupParams, dedup, strip_reused
 from .index import Index, is_index_file
-from .report import check_tables, dedup_table, dumps, dumps_check, dumps_dedup, dumps_strip, family_tree, render_tables, strip_table
+from .report import (
+    boilerplate_table,
+    check_tables,
+    dedup_table,
+    dumps,
+    dumps_check,
+    dumps_dedup,
+    dumps_strip,
+    family_tree,
+    render_tables,
+    strip_table,
+    to_csv,
+)
 from .scan import ScanParams, scan
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find reused passages across news articles and where each came from first.")
@@ -37,6 +49,12 @@ def _default_db() -> Path:
 class Format(str, enum.Enum):
     table = "table"
     json = "json"
+
+
+class ScanFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
 
 
 _err = Console(stderr=True)
@@ -73,7 +91,7 @@ def main(
 def scan_command(
     corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md files (optional manifest.csv/.jsonl) or JSONL files."),
     db: Optional[Path] = typer.Option(None, "--db", help="Scan the documents of this index (with or instead of CORPUS)."),
-    output_format: Format = _FORMAT_OPTION,
+    output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets."),
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
     min_similarity: float = typer.Option(
@@ -81,6 +99,7 @@ def scan_command(
     ),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
+    show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture left out (tables only; JSON always has it)."),
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:
@@ -102,7 +121,12 @@ def scan_command(
     params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
     with _ProgressBar(disabled=quiet) as report:
         result = scan(documents, params, progress=report)
-    _emit(dumps(result) if output_format is Format.json else render_tables(result), output)
+    if output_format is ScanFormat.json:
+        _emit(dumps(result), output)
+    elif output_format is ScanFormat.csv:
+        _emit(to_csv(result), output)
+    else:
+        _emit(render_tables(result) + ("\n" + boilerplate_table(result) if show_boilerplate else ""), output)
 
 
 @app.command("show")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from dataclasses import asdict
@@ -72,6 +74,10 @@ def to_json(result: ScanResult) -> dict:
         "parameters": result.params.to_dict(),
         "documents": documents,
         "clusters": clusters,
+        "boilerplate": [
+            {"source": b.source, "spans": [{"doc": doc, "start": start, "end": end} for doc, start, end in b.spans]}
+            for b in result.boilerplate
+        ],
     }
 
 
@@ -149,6 +155,35 @@ def render_tables(result: ScanResult) -> str:
         if passages:
             parts.append(reuse_table(result, kind))
     return "\n".join(parts) + "\n"
+
+
+def boilerplate_table(result: ScanResult) -> str:
+    """Site furniture found: the outlet, how many of its documents repeat it, and an example."""
+    texts = {doc.id: doc.text for doc in result.documents}
+    rows = [[b.source, len(b.spans), excerpt(texts[b.spans[0][0]], b.spans[0][1], b.spans[0][2])] for b in result.boilerplate]
+    title = f"Boilerplate (repeated on an outlet's own pages, not reuse): {len(rows)} passages"
+    return "\n".join([title] + ([tabulate(rows, headers=["outlet", "documents", "passage"], disable_numparse=True)] if rows else [])) + "\n"
+
+
+CSV_COLUMNS = ("family", "kind", "doc", "source", "published", "start", "end", "relation", "similarity", "origin", "copied_from", "credit", "passage")
+
+
+def to_csv(result: ScanResult) -> str:
+    """One row per family member, for spreadsheets."""
+    by_id = {doc.id: doc for doc in result.documents}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for family in result.families:
+        for m in family.members:
+            doc = by_id[m.doc]
+            writer.writerow(
+                [
+                    family.id, family.kind, m.doc, doc.source or "", doc.published.text if doc.published else "", m.start, m.end,
+                    m.relation, m.similarity, origin_label(family), m.copied_from or "", m.credit or "", doc.text[m.start : m.end],
+                ]
+            )
+    return out.getvalue()
 
 
 def family_tree(result: ScanResult, family_id: int) -> str:

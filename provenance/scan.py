@@ -13,6 +13,7 @@ import numpy as np
 
 from .align import AlignParams, Alignment, align_pair, shares_run
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
+from .boilerplate import Boilerplate, remove_boilerplate
 from .candidates import candidate_pairs
 from .cluster import cluster
 from .corpus import Document
@@ -51,6 +52,7 @@ class ScanResult:
     params: ScanParams
     candidate_pairs: int
     seconds: float
+    boilerplate: list[Boilerplate] = field(default_factory=list)  # site furniture, not reuse
 
 
 def scan(
@@ -90,7 +92,8 @@ def scan(
             alignments.extend(found)
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
-    families = attribute(cluster(alignments), documents)
+    families, boilerplate = remove_boilerplate(cluster(alignments), documents)
+    families = attribute(families, documents)
     mark_shared_quotes(families, documents)
     credit_families(families, documents)
     infer_order(families, documents)
@@ -101,6 +104,7 @@ def scan(
         params=params,
         candidate_pairs=len(pairs),
         seconds=time.perf_counter() - began,
+        boilerplate=boilerplate,
     )
 
 
