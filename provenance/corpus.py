@@ -152,6 +152,11 @@ def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator
     by_path = {row["path"]: row for row in manifest if row.get("path")}
     by_id = {row["id"]: row for row in manifest if row.get("id") and not row.get("path")}
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    inside = root.resolve()
+    for file in files:
+        # A link may point anywhere: a corpus reads only what lies inside it.
+        if inside not in file.resolve().parents:
+            raise CorpusError(f"{file}: a link to {file.resolve()}, outside the corpus; refused")
     known_paths = {f.relative_to(root).as_posix() for f in files}
     for rel, row in by_path.items():
         if rel not in known_paths:

@@ -17,7 +17,8 @@ import xxhash
 
 from .normalize import Tokens
 
-SHINGLE_HASH = "xxh32-words-mix64"  # named in an index, whose keys depend on it
+SHINGLE_HASH = "xxh32-words-mix64"
+_BLOCKS_AT_ONCE = 4096  # named in an index, whose keys depend on it
 # MurmurHash3's 32-bit finalizer, as datasketch applies it before its affine permutations.
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 # Odd 64-bit constants (xxh64's primes) and the splitmix64 finalizer, for mixing word hashes.
@@ -107,7 +108,12 @@ class PassageHasher:
         if count == 0:
             return np.empty((0, self.num_perm), dtype=np.uint32), np.empty(0, dtype=np.int64)
         block_starts = np.arange(0, count, self.step)
-        blocks = np.minimum.reduceat(self.permuted(hashes), block_starts, axis=0)
+        # Permuted values are (shingles x num_perm): made a slice of whole blocks at a time, so that
+        # a very long text never holds them all (a 44 MB text would need 2 GB).
+        blocks = np.empty((len(block_starts), self.num_perm), dtype=np.uint32)
+        for first in range(0, len(block_starts), _BLOCKS_AT_ONCE):
+            part = hashes[first * self.step : (first + _BLOCKS_AT_ONCE) * self.step]
+            blocks[first : first + _BLOCKS_AT_ONCE] = np.minimum.reduceat(self.permuted(part), np.arange(0, len(part), self.step), axis=0)
         per_window = self.window // self.step
         n_windows = max(1, len(blocks) - per_window + 1)
         signatures = blocks[:n_windows].copy()

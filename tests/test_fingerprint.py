@@ -69,3 +69,15 @@ def test_similar_passages_share_signature_rows_and_different_ones_do_not():
     other = hasher.signature(shingle_hashes("the quick brown fox jumps over the lazy dog again and again".split(), 3))
     assert (a == b).mean() > 0.7
     assert (a == other).mean() < 0.1
+
+
+def test_long_texts_are_signed_a_slice_at_a_time_with_the_same_result(monkeypatch):
+    from provenance import fingerprint
+
+    hashes = np.random.default_rng(4).integers(0, 2**32, 1003, dtype=np.uint64).astype(np.uint32)
+    hasher = PassageHasher(window=16, step=4)
+    whole, starts = hasher.window_signatures(hashes)
+    for at_once in (1, 3, 50):
+        monkeypatch.setattr(fingerprint, "_BLOCKS_AT_ONCE", at_once)
+        sliced, sliced_starts = hasher.window_signatures(hashes)
+        assert np.array_equal(sliced, whole) and np.array_equal(sliced_starts, starts)
