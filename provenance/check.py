@@ -130,7 +130,7 @@ def _judge(
     origin = None
     if family.origin is not None and family.origin.doc != draft.id:
         doc = archive[family.origin.doc]
-        origin = Origin(doc.id, doc.source, doc.published.text if doc.published else None, family.origin.start, family.origin.end)
+        origin = Origin(doc.id, doc.source, doc.published.label if doc.published else None, family.origin.start, family.origin.end)
     # Without a known origin, any archive copy's outlet may be the one to credit or allow.
     sources = [origin.source] if origin else [archive[d].source for d in matched]
     if family.kind == SHARED_QUOTE:

@@ -37,6 +37,12 @@ class Published:
     text: str
     start: datetime
     end: datetime
+    inferred: bool = False  # read off a dateline in the text, zone unknown: the interval is wide
+
+    @property
+    def label(self) -> str:
+        """The time as shown and as stored: an inferred one says so (parse_published reads it back)."""
+        return f"{self.text}{INFERRED}" if self.inferred else self.text
 
     @property
     def is_day(self) -> bool:
@@ -53,6 +59,8 @@ def parse_published(text: str) -> Published:
     Raises ValueError with a readable message.
     """
     value = text.strip()
+    if value.endswith(INFERRED):
+        return _local_time(value[: -len(INFERRED)].strip())
     if _DATE_ONLY.match(value):
         day = date.fromisoformat(value)
         start = datetime.combine(day, time(0), tzinfo=timezone.utc)
@@ -66,6 +74,39 @@ def parse_published(text: str) -> Published:
     moment = moment.astimezone(timezone.utc)
     # A datetime is an instant; the interval is closed-open, so give it the smallest width.
     return Published(value, moment, moment + timedelta(microseconds=1))
+
+
+INFERRED = " (inferred)"
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# "May 20 2016 11:40 PM", "May 20, 2016", "Oct. 4, 2015, 10:05 a.m." near the top of a text.
+_DATELINE = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})"
+    r"(?:,?\s+(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]\.?)?"
+)
+DATELINE_REACH = 600  # characters at the top of a text searched for a dateline
+
+
+def infer_published(body: str) -> Published | None:
+    """A publication time read off a dateline near the top of a text, or None. The zone is not
+    printed, so the interval reaches from 14 hours before the local time to 12 hours after it
+    (every UTC offset): an inferred date orders documents only when they are far enough apart."""
+    match = _DATELINE.search(body[:DATELINE_REACH])
+    if not match:
+        return None
+    month, day, year, hour, minute, half = match.groups()
+    try:
+        if hour is None:
+            return _local_time(date(int(year), _MONTHS[month.lower()], int(day)).isoformat())
+        clock = int(hour) % 12 + (12 if half.lower() == "p" else 0)
+        return _local_time(datetime(int(year), _MONTHS[month.lower()], int(day), clock, int(minute)).isoformat())
+    except ValueError:
+        return None  # "Feb 30": no date
+
+
+def _local_time(value: str) -> Published:
+    """A local date or time of unknown zone, as the UTC interval it may stand for."""
+    given = parse_published(value)
+    return Published(value, given.start - timedelta(hours=14), given.end + timedelta(hours=12), inferred=True)
 
 
 @dataclass
@@ -263,6 +304,8 @@ def _document(doc_id: str, body: str, record: dict, where: str) -> Document:
             published = parse_published(meta["published"])
         except ValueError as error:
             raise CorpusError(f"{record.get('_where', where)}: {error}") from None
+    else:  # an inferred date never overrides a given one
+        published = infer_published(body)
     return Document(
         id=doc_id,
         text=body,
@@ -347,7 +390,7 @@ def record_line(doc: Document, text: str | None = None) -> bytes:
     """A document as a JSONL record of our field names; ``text`` replaces its text."""
     record = {"id": doc.id, "text": doc.text if text is None else text}
     for name in METADATA_FIELDS:
-        value = doc.published.text if name == "published" and doc.published else getattr(doc, name)
+        value = doc.published.label if name == "published" and doc.published else getattr(doc, name)
         if value is not None:
             record[name] = value
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -238,7 +238,7 @@ class Index:
                     report.added += 1
                 row = self.db.execute(
                     "INSERT INTO documents (id, source, title, url, published, text, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.source, doc.title, doc.url, doc.published.text if doc.published else None, doc.text, digest),
+                    (doc.id, doc.source, doc.title, doc.url, doc.published.label if doc.published else None, doc.text, digest),
                 ).lastrowid
                 key_rows.append(keys)
                 owners.append(np.full(len(keys), row, dtype=np.int64))

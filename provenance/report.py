@@ -33,6 +33,7 @@ def to_json(result: ScanResult) -> dict:
                 "title": doc.title,
                 "url": doc.url,
                 "published": doc.published.text if doc.published else None,
+                "published_inferred": bool(doc.published and doc.published.inferred),
                 "chars": r.chars,
                 "reused_chars": r.reused_chars,
                 "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
@@ -109,7 +110,7 @@ def documents_table(result: ScanResult) -> str:
             [
                 doc.id,
                 doc.source or "",
-                doc.published.text if doc.published else "undated",
+                doc.published.label if doc.published else "undated",
                 f"{share:.0%}",
                 f"{r.uncredited_chars / r.chars if r.chars else 0.0:.0%}",
                 ", ".join(r.reused_from),
@@ -179,7 +180,7 @@ def to_csv(result: ScanResult) -> str:
             doc = by_id[m.doc]
             writer.writerow(
                 [
-                    family.id, family.kind, m.doc, doc.source or "", doc.published.text if doc.published else "", m.start, m.end,
+                    family.id, family.kind, m.doc, doc.source or "", doc.published.label if doc.published else "", m.start, m.end,
                     m.relation, m.similarity, origin_label(family), m.copied_from or "", m.credit or "", doc.text[m.start : m.end],
                 ]
             )
@@ -202,7 +203,7 @@ def family_tree(result: ScanResult, family_id: int) -> str:
 
     def describe(member) -> str:
         doc = by_id[member.doc]
-        parts = [member.doc, doc.source or "unknown outlet", doc.published.text if doc.published else "undated", member.relation]
+        parts = [member.doc, doc.source or "unknown outlet", doc.published.label if doc.published else "undated", member.relation]
         if member.relation != "origin":
             parts.append(f"similarity {member.similarity:.2f}")
         if member.credit or member.credited:
@@ -316,7 +317,7 @@ def dedup_table(result: DedupResult) -> str:
 
     def described(doc_id: str) -> list[str]:
         doc = by_id[doc_id]
-        return [doc_id, doc.source or "", doc.published.text if doc.published else "undated"]
+        return [doc_id, doc.source or "", doc.published.label if doc.published else "undated"]
 
     rows = []
     for number, group in enumerate(result.groups[:TABLE_GROUPS], start=1):
