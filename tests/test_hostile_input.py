@@ -4,6 +4,8 @@ file's name, and a scan returns spans that slice the texts; never another except
 import json
 import string
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -76,18 +78,12 @@ def test_links_and_manifest_paths_outside_the_corpus_are_refused(tmp_path):
     corpus.mkdir()
     (corpus / "a.txt").write_text("an article of the corpus", encoding="utf-8")
     (corpus / "manifest.csv").write_text("path,source\n../secret.txt,Nobody\n", encoding="utf-8")
-    try:
+    with pytest.raises(CorpusError, match=r"file '\.\./secret\.txt' not found"):
         load_corpus(corpus)
-        raise AssertionError("a manifest path outside the corpus was read")
-    except CorpusError as error:
-        assert "../secret.txt" in str(error) and "not found" in str(error)
     (corpus / "manifest.csv").unlink()
     (corpus / "link.txt").symlink_to(secret)
-    try:
+    with pytest.raises(CorpusError, match=r"link\.txt: a link to .*secret\.txt, outside the corpus; refused"):
         load_corpus(corpus)
-        raise AssertionError("a link outside the corpus was read")
-    except CorpusError as error:
-        assert "link.txt" in str(error) and "outside the corpus; refused" in str(error)
     (corpus / "link.txt").unlink()
     (corpus / "inner.txt").symlink_to(corpus / "a.txt")  # a link inside the corpus is fine
     assert sorted(d.id for d in load_corpus(corpus).documents) == ["a", "inner"]
