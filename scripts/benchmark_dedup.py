@@ -87,7 +87,8 @@ def run_tools(args, corpus: Path, folder: Path) -> list[tuple[str, set[str], flo
     if args.text_dedup_python:
         out = folder / f"text-dedup-{corpus.stem}"
         command = [args.text_dedup_python, "-m", "text_dedup.minhash", "--path", "json", "--data_files", str(corpus)]
-        seconds, peak = measured(command + ["--split", "train", "--column", "text", "--output", str(out)])
+        # Its dataset cache goes to the scratch folder, not the working directory.
+        seconds, peak = measured(command + ["--split", "train", "--column", "text", "--output", str(out), "--cache_dir", str(folder / "cache")])
         read = "import json, sys; from datasets import load_from_disk; print(json.dumps(list(load_from_disk(sys.argv[1])['id'])))"
         ids = json.loads(subprocess.run([args.text_dedup_python, "-c", read, str(out)], capture_output=True, text=True, check=True).stdout)
         runs.append(("text-dedup 0.4.0 minhash", set(ids), seconds, peak))
