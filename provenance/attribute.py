@@ -116,7 +116,8 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
         )
     texts = [documents[m.doc].text[m.start : m.end] for m in members]
     # Each member's edits of the origin's wording: a copy shares the edits of the version it copied.
-    changed = [set(word_edits(texts[origin_index], text)) if origin_index is not None else set() for text in texts]
+    of_origin = [word_edits(texts[origin_index], text) if origin_index is not None else [] for text in texts]
+    changed = [set(edits) for edits in of_origin]
     aligned: list[list[int]] = [[] for _ in members]
     for a, b in family.links:
         aligned[a].append(b)
@@ -127,7 +128,8 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
             member.copied_from = documents[members[parents[0]].doc].id
             member.copied_from_candidates = [documents[members[p].doc].id for p in parents]
             member.copied_from_basis = "dates"
-            member.edits = word_edits(texts[parents[0]], texts[i])
+            # Most copies copied the origin, whose diff is already made.
+            member.edits = of_origin[i] if parents[0] == origin_index else word_edits(texts[parents[0]], texts[i])
     origin = out_members[origin_index] if origin_index is not None else None
     return ReuseFamily(0, out_members, origin, status, first_docs)
 

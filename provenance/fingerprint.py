@@ -143,10 +143,6 @@ class Fingerprint(Shingled):
     window_starts: np.ndarray  # first shingle of each window
 
 
-def shingled(tokens: Tokens, shingle_size: int) -> Shingled:
-    return Shingled(tokens, shingle_hashes(tokens.words, shingle_size))
-
-
 def fingerprint(tokens: Tokens, hasher: PassageHasher, shingle_size: int) -> Fingerprint:
     shingles = shingle_hashes(tokens.words, shingle_size)
     signatures, starts = hasher.window_signatures(shingles)
