@@ -4,7 +4,8 @@
     result = scan(load_corpus("samples/").documents)
 """
 
-from .corpus import CorpusError, Document, Published, load_corpus, parse_published
+from .corpus import CorpusError, Document, load_corpus
+from .dates import Published, parse_published
 from .scan import ScanParams, ScanResult, scan
 
 __version__ = "0.1.0"

@@ -23,7 +23,8 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from .corpus import Document, parse_published
+from .corpus import Document
+from .dates import parse_published
 from .evaluate import Case
 from .normalize import tokenize
 

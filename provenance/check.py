@@ -23,7 +23,9 @@ from pathlib import Path
 
 from .align import AlignParams
 from .attribute import SHARED_QUOTE, ReuseFamily, union_length
-from .corpus import CorpusError, Document, parse_published, read_directory, read_text
+from .corpus import CorpusError, Document, read_directory, read_page, read_text
+from .dates import parse_published
+from .pages import HTML_SUFFIXES
 from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
 from .index import Index
 from .scan import ScanParams, scan
@@ -79,12 +81,15 @@ class DraftReport:
 
 
 def load_drafts(paths: list[Path], fallback_encoding: str | None = None) -> list[Document]:
-    """Drafts from files (any text file) and folders (their .txt/.md files); each is dated now."""
+    """Drafts from files (an .html page's main text, any other file as text) and folders (their
+    .txt/.md/.html files); each is dated now."""
     now = parse_published(datetime.now(timezone.utc).isoformat())
     drafts: list[Document] = []
     for path in paths:
         if path.is_dir():
             found = list(read_directory(path, fallback_encoding))
+        elif path.is_file() and path.suffix.lower() in HTML_SUFFIXES:
+            found = [Document(path.name, read_page(path, fallback_encoding).text, location=str(path), extracted_from="html")]
         elif path.is_file():
             found = [Document(path.name, read_text(path, fallback_encoding), location=str(path))]
         else:

@@ -19,6 +19,7 @@ from . import __version__
 from .check import Policy, check_draft, load_drafts
 from .corpus import CorpusError, as_read, belongs_to, load_corpus
 from .dedup import KEEP_RULES, DedupParams, dedup, strip_reused
+from .html_report import to_html
 from .index import Index, is_index_file
 from .report import (
     boilerplate_table,
@@ -55,6 +56,7 @@ class ScanFormat(str, enum.Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 _err = Console(stderr=True)
@@ -89,9 +91,9 @@ def main(
 
 @app.command("scan")
 def scan_command(
-    corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md files (optional manifest.csv/.jsonl) or JSONL files."),
+    corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md/.html files and WARC crawls (optional manifest.csv/.jsonl), JSONL files (a text or html field) or .warc(.gz) files."),
     db: Optional[Path] = typer.Option(None, "--db", help="Scan the documents of this index (with or instead of CORPUS)."),
-    output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets."),
+    output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading."),
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
     min_similarity: float = typer.Option(
@@ -125,6 +127,8 @@ def scan_command(
         _emit(dumps(result), output)
     elif output_format is ScanFormat.csv:
         _emit(to_csv(result), output)
+    elif output_format is ScanFormat.html:
+        _emit(to_html(result), output)
     else:
         _emit(render_tables(result) + ("\n" + boilerplate_table(result) if show_boilerplate else ""), output)
 
@@ -277,7 +281,7 @@ def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db:
 
 @app.command("check")
 def check_command(
-    drafts: List[Path] = typer.Argument(..., help="Draft files, or folders of .txt/.md drafts."),
+    drafts: List[Path] = typer.Argument(..., help="Draft files (an .html draft is read as a page), or folders of .txt/.md/.html drafts."),
     against: Path = typer.Option(..., "--against", help="An index file (.db) or a corpus (folder or JSONL)."),
     output_format: Format = _FORMAT_OPTION,
     output: Optional[Path] = _OUTPUT_OPTION,

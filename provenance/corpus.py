@@ -1,4 +1,5 @@
-"""Read corpora: a directory of text files (with an optional manifest) or a JSONL file.
+"""Read corpora: a directory of text files and web pages (with an optional manifest), a JSONL
+file, or a WARC crawl.
 
 Every problem with the input is raised as :class:`CorpusError` with a message that names the
 file (and line or row) so that the CLI can print it on one line.
@@ -6,107 +7,32 @@ file (and line or row) so that the CLI can print it on one line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
+from itertools import repeat
 from typing import Iterable, Iterator
+
+from .dates import Published, infer_published, parse_published
+from .workers import pool_map, worker_count
+from .pages import HTML_SUFFIXES, WARC_SUFFIXES, Page, PageError, declared_charset, extract_page, read_warc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
+PAGES_PER_TASK = 64  # HTML files a worker extracts per trip
 
 # passim's field names, accepted as synonyms of ours.
 FIELD_ALIASES = {"series": "source", "date": "published"}
 METADATA_FIELDS = ("source", "title", "url", "published")
 
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 class CorpusError(Exception):
     """Input that cannot be read; the message names the file and the problem."""
-
-
-@dataclass(frozen=True)
-class Published:
-    """A publication time as an interval: a date alone covers that whole day (UTC)."""
-
-    text: str
-    start: datetime
-    end: datetime
-    inferred: bool = False  # read off a dateline in the text, zone unknown: the interval is wide
-
-    @property
-    def label(self) -> str:
-        """The time as shown and as stored: an inferred one says so (parse_published reads it back)."""
-        return f"{self.text}{INFERRED}" if self.inferred else self.text
-
-    @property
-    def is_day(self) -> bool:
-        return self.end - self.start >= timedelta(days=1)
-
-    def before(self, other: Published) -> bool:
-        """True only when this time certainly precedes the other (the intervals do not touch)."""
-        return self.end <= other.start
-
-
-def parse_published(text: str) -> Published:
-    """Parse ISO 8601: a date (whole day) or a datetime; a datetime without offset is UTC.
-
-    Raises ValueError with a readable message.
-    """
-    value = text.strip()
-    if value.endswith(INFERRED):
-        return _local_time(value[: -len(INFERRED)].strip())
-    if _DATE_ONLY.match(value):
-        day = date.fromisoformat(value)
-        start = datetime.combine(day, time(0), tzinfo=timezone.utc)
-        return Published(value, start, start + timedelta(days=1))
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"unparseable date {text!r} (expected ISO 8601, e.g. 2016-03-14 or 2016-03-14T18:00:00+00:00)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    moment = moment.astimezone(timezone.utc)
-    # A datetime is an instant; the interval is closed-open, so give it the smallest width.
-    return Published(value, moment, moment + timedelta(microseconds=1))
-
-
-INFERRED = " (inferred)"
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-# "May 20 2016 11:40 PM", "May 20, 2016", "Oct. 4, 2015, 10:05 a.m." near the top of a text.
-_DATELINE = re.compile(
-    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})"
-    r"(?:,?\s+(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]\.?)?"
-)
-DATELINE_REACH = 600  # characters at the top of a text searched for a dateline
-
-
-def infer_published(body: str) -> Published | None:
-    """A publication time read off a dateline near the top of a text, or None. The zone is not
-    printed, so the interval reaches from 14 hours before the local time to 12 hours after it
-    (every UTC offset): an inferred date orders documents only when they are far enough apart."""
-    match = _DATELINE.search(body[:DATELINE_REACH])
-    if not match:
-        return None
-    month, day, year, hour, minute, half = match.groups()
-    try:
-        if hour is None:
-            return _local_time(date(int(year), _MONTHS[month.lower()], int(day)).isoformat())
-        clock = int(hour) % 12 + (12 if half.lower() == "p" else 0)
-        return _local_time(datetime(int(year), _MONTHS[month.lower()], int(day), clock, int(minute)).isoformat())
-    except ValueError:
-        return None  # "Feb 30": no date
-
-
-def _local_time(value: str) -> Published:
-    """A local date or time of unknown zone, as the UTC interval it may stand for."""
-    given = parse_published(value)
-    return Published(value, given.start - timedelta(hours=14), given.end + timedelta(hours=12), inferred=True)
 
 
 @dataclass
@@ -122,6 +48,7 @@ class Document:
     location: str = ""  # where it was read from, for messages: "dir/file.txt" or "corpus.jsonl:12"
     file: Path | None = None  # the file it was read from (None for an index)
     line: int | None = None  # its line in a JSONL file
+    extracted_from: str | None = None  # "html" or "warc": the text is a page's extracted main text
 
 
 @dataclass
@@ -151,7 +78,8 @@ def load_corpus(paths: str | Path | Iterable[str | Path], fallback_encoding: str
                 raise CorpusError(f"{doc.location}: duplicate id {doc.id!r} (first seen in {seen[doc.id]})")
             seen[doc.id] = doc.location
             if not doc.text.strip():
-                warnings.append(f"{doc.location}: empty document {doc.id!r} skipped")
+                what = "no article text found in page" if doc.extracted_from else "empty document"
+                warnings.append(f"{doc.location}: {what} {doc.id!r}; skipped")
                 continue
             documents.append(doc)
     if not documents:
@@ -165,34 +93,67 @@ def _read_any(path: Path, fallback_encoding: str | None) -> Iterator[Document]:
     elif path.is_file():
         if path.suffix.lower() in JSONL_SUFFIXES:
             yield from read_jsonl(path, fallback_encoding)
+        elif _is_warc(path):
+            yield from read_warc_corpus(path, fallback_encoding)
         else:
-            raise CorpusError(f"{path}: not a corpus (give a directory of .txt/.md files or a .jsonl file)")
+            raise CorpusError(f"{path}: not a corpus (give a directory of .txt/.md/.html files, a .jsonl file or a .warc(.gz) file)")
     else:
         raise CorpusError(f"{path}: no such file or directory")
 
 
 def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
-    """One JSON object per line: id, text, and optional source/series, title, url, published/date."""
+    """One JSON object per line: id, text (or html, a page whose main text is extracted), and
+    optional source/series, title, url, published/date."""
     for number, where, record in _json_lines(path, _decoded_lines(path, fallback_encoding)):
         if record.get("id") in (None, ""):
             raise CorpusError(f"{where}: missing 'id'")
-        body = record.get("text")
+        field_name = "text" if "text" in record or "html" not in record else "html"
+        body = record.get(field_name)
         if not isinstance(body, str):
-            raise CorpusError(f"{where}: 'text' must be a string")
+            raise CorpusError(f"{where}: {field_name!r} must be a string")
         if "\x00" in body:
-            raise CorpusError(f"{where}: text contains NUL bytes (binary data?)")
-        yield replace(_document(str(record["id"]), body, record, where), file=path, line=number)
+            raise CorpusError(f"{where}: {field_name} contains NUL bytes (binary data?)")
+        if field_name == "html":
+            page = extract_page(body, record.get("url") or None)
+            doc = replace(_document(str(record["id"]), page.text, record, where, page), extracted_from="html")
+        else:
+            doc = _document(str(record["id"]), body, record, where)
+        yield replace(doc, file=path, line=number)
+
+
+def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
+    """One document per HTML page of a WARC file, its id the page's URL (a URL fetched again gets
+    "@2", "@3"), its outlet the site, its date from the page (never from the crawl)."""
+    seen: dict[str, int] = {}
+    try:
+        for crawled in read_warc(path):
+            where = f"{path}@{crawled.offset}"
+            html = _decode(Path(where), crawled.html, fallback_encoding, declared=crawled.charset or declared_charset(crawled.html))
+            page = extract_page(html, crawled.url or None)
+            seen[crawled.url] = seen.get(crawled.url, 0) + 1
+            doc_id = crawled.url if seen[crawled.url] == 1 else f"{crawled.url}@{seen[crawled.url]}"
+            doc = _document(doc_id or where, page.text, {}, where, page, crawled.seen)
+            yield replace(doc, file=path, extracted_from="warc")
+    except PageError as error:
+        raise CorpusError(f"{path}: {error}") from None
+    except OSError as error:
+        raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
 
 
 def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator[Document]:
-    """Every .txt/.md file under root (recursively, in path order), with manifest metadata.
+    """Every .txt/.md/.html file under root (recursively, in path order), with manifest metadata,
+    and the pages of every .warc(.gz) file there.
 
     A file's id is its path relative to root without the suffix, unless the manifest gives one.
     """
     manifest = _read_manifest(root, fallback_encoding)
     by_path = {row["path"]: row for row in manifest if row.get("path")}
     by_id = {row["id"]: row for row in manifest if row.get("id") and not row.get("path")}
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and (p.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES or _is_warc(p)))
     inside = root.resolve()
     for file in files:
         # A link may point anywhere: a corpus reads only what lies inside it.
@@ -202,12 +163,41 @@ def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator
     for rel, row in by_path.items():
         if rel not in known_paths:
             raise CorpusError(f"{row['_where']}: file {rel!r} not found in {root}")
+    rows = {}
     for file in files:
         rel = file.relative_to(root).as_posix()
-        default_id = rel[: -len(file.suffix)]
-        row = by_path.get(rel) or by_id.get(default_id) or {}
-        doc_id = str(row.get("id") or default_id)
-        yield replace(_document(doc_id, read_text(file, fallback_encoding), row, str(file)), file=file)
+        rows[file] = by_path.get(rel) or by_id.get(rel[: -len(file.suffix)]) or {}
+    html_files = [f for f in files if f.suffix.lower() in HTML_SUFFIXES]
+    # Extraction costs milliseconds a page: many pages are read by a pool, in order.
+    with pool_map(worker_count(None, len(html_files)), chunksize=PAGES_PER_TASK) as run:
+        pages = run(read_page, html_files, repeat(fallback_encoding), [rows[f].get("url") or None for f in html_files])
+        for file in files:
+            if _is_warc(file):
+                for doc in read_warc_corpus(file, fallback_encoding):
+                    yield _with_row(doc, by_id.get(doc.id))
+                continue
+            row = rows[file]
+            doc_id = str(row.get("id") or file.relative_to(root).as_posix()[: -len(file.suffix)])
+            if file.suffix.lower() in HTML_SUFFIXES:
+                page = next(pages)
+                yield replace(_document(doc_id, page.text, row, str(file), page), file=file, extracted_from="html")
+            else:
+                yield replace(_document(doc_id, read_text(file, fallback_encoding), row, str(file)), file=file)
+
+
+def _with_row(doc: Document, row: dict | None) -> Document:
+    """A crawled page with what the manifest says of its URL (as id) put first."""
+    if not row:
+        return doc
+    page = Page(doc.text, doc.title, doc.source, doc.url, doc.published)
+    return replace(_document(doc.id, doc.text, row, doc.location, page), file=doc.file, extracted_from=doc.extracted_from)
+
+
+def read_page(path: Path, fallback_encoding: str | None = None, url: str | None = None) -> Page:
+    """An HTML file's main text and what its markup says; decoded by its byte-order mark, as UTF-8,
+    or by the charset it declares, in that order."""
+    data = _read_bytes(path)
+    return extract_page(_decode(path, data, fallback_encoding, declared=declared_charset(data)), url)
 
 
 def read_text(path: Path, fallback_encoding: str | None = None) -> str:
@@ -228,15 +218,18 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
     text = _decode(path, _read_bytes(path), fallback_encoding)
     rows: list[dict] = []
     if path.suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        columns = {FIELD_ALIASES.get(c, c) for c in (reader.fieldnames or [])}
-        if not columns & {"path", "id"}:
-            raise CorpusError(f"{path}: manifest needs a 'path' or 'id' column")
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if None in row:
-                raise CorpusError(f"{where}: more values than columns")
-            rows.append(_canonical_fields(row, where))
+        reader = csv.DictReader(io.StringIO(text, newline=""))  # the csv module reads line ends itself
+        try:
+            columns = {FIELD_ALIASES.get(c, c) for c in (reader.fieldnames or [])}
+            if not columns & {"path", "id"}:
+                raise CorpusError(f"{path}: manifest needs a 'path' or 'id' column")
+            for row in reader:
+                where = f"{path}:{reader.line_num}"
+                if None in row:
+                    raise CorpusError(f"{where}: more values than columns")
+                rows.append(_canonical_fields(row, where))
+        except csv.Error as error:
+            raise CorpusError(f"{path}:{reader.line_num}: malformed CSV ({error})") from None
     else:
         for _, where, record in _json_lines(path, text.split("\n")):
             if not ({"path", "id"} & record.keys()):
@@ -258,8 +251,10 @@ def _decoded_lines(path: Path, fallback_encoding: str | None) -> Iterator[str]:
         with open(path, "rb") as stream:
             offset = 0
             for raw in stream:
-                if offset == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                if offset == 0 and raw.startswith(codecs.BOM_UTF8):
                     raw, offset = raw[3:], 3
+                elif offset == 0 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise CorpusError(f"{path}: a JSONL file must be UTF-8, and this one is UTF-16 or UTF-32 (convert it, e.g. with iconv -t UTF-8)")
                 if offset < 8192 and b"\x00" in raw[: 8192 - offset]:
                     raise CorpusError(f"{path}: binary file (contains NUL bytes)")
                 yield _decode(path, raw, fallback_encoding, offset)
@@ -293,11 +288,16 @@ def _canonical_fields(record: dict, where: str) -> dict:
     return out
 
 
-def _document(doc_id: str, body: str, record: dict, where: str) -> Document:
+def _document(doc_id: str, body: str, record: dict, where: str, page: Page | None = None, seen: datetime | None = None) -> Document:
+    """A document from its text and given metadata (``record``); what its ``page`` says fills in
+    what the record leaves out. A time found on the page, else a dateline in the text (its year
+    perhaps from the URL or the crawl time ``seen``), is used only where none is given."""
     meta = {}
     for name in METADATA_FIELDS:
         value = record.get(name)
         meta[name] = None if value in (None, "") else str(value)
+        if meta[name] is None and page is not None and name != "published":
+            meta[name] = getattr(page, name)
     published = None
     if meta["published"]:
         try:
@@ -305,7 +305,7 @@ def _document(doc_id: str, body: str, record: dict, where: str) -> Document:
         except ValueError as error:
             raise CorpusError(f"{record.get('_where', where)}: {error}") from None
     else:  # an inferred date never overrides a given one
-        published = infer_published(body)
+        published = (page.published if page else None) or infer_published(body, meta["url"], seen)
     return Document(
         id=doc_id,
         text=body,
@@ -324,24 +324,47 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
 
 
-def _decode(path: Path, data: bytes, fallback_encoding: str | None, offset: int = 0) -> str:
-    """``data`` read from ``path`` at ``offset``, as text; the error names the file offset."""
-    if offset == 0 and b"\x00" in data[:8192]:
-        raise CorpusError(f"{path}: binary file (contains NUL bytes)")
+# Byte-order marks, the 4-byte UTF-32 ones before the UTF-16 ones they begin with.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _decode(path: Path, data: bytes, fallback_encoding: str | None, offset: int = 0, declared: str | None = None) -> str:
+    """``data`` read from ``path`` at ``offset``, as text: by its byte-order mark, else as UTF-8
+    (which text in another encoding almost never passes), else in the encoding a page
+    ``declared``, else in ``fallback_encoding``. The error names the file offset."""
+    if offset == 0:
+        for mark, codec in _BOMS:
+            if data.startswith(mark):
+                try:
+                    return data[len(mark) :].decode(codec)
+                except UnicodeDecodeError as error:
+                    raise CorpusError(f"{path}: not {codec} text, though it starts with a {codec} byte-order mark (offset {len(mark) + error.start})") from None
+        if b"\x00" in data[:8192]:
+            raise CorpusError(f"{path}: binary file (contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig" if offset == 0 else "utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        if fallback_encoding is None:
-            raise CorpusError(
-                f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {offset + error.start}); "
-                "name the corpus's other encoding as fallback encoding (e.g. cp1252)"
-            ) from None
-    try:
-        return data.decode(fallback_encoding)
-    except UnicodeDecodeError as error:
-        raise CorpusError(f"{path}: neither UTF-8 nor {fallback_encoding} (byte 0x{data[error.start]:02x} at offset {offset + error.start})") from None
-    except LookupError:
-        raise CorpusError(f"unknown encoding {fallback_encoding!r}") from None
+        bad = f"byte 0x{data[error.start]:02x} at offset {offset + error.start}"
+    tried = ["UTF-8"]
+    for codec in (declared, fallback_encoding):
+        if codec is None:
+            continue
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as error:
+            tried.append(codec)
+            bad = f"byte 0x{data[error.start]:02x} at offset {offset + error.start}"
+        except LookupError:
+            raise CorpusError(f"unknown encoding {codec!r}") from None
+    if len(tried) == 1:
+        raise CorpusError(f"{path}: not UTF-8 text ({bad}); name the corpus's other encoding as fallback encoding (e.g. cp1252)")
+    raise CorpusError(f"{path}: neither {' nor '.join(tried)} ({bad})")
 
 
 def belongs_to(path: Path, corpora: Iterable[Path]) -> bool:
@@ -352,7 +375,7 @@ def belongs_to(path: Path, corpora: Iterable[Path]) -> bool:
         if target == root:
             return True
         if corpus.is_dir() and root in target.parents:
-            if target.suffix.lower() in TEXT_SUFFIXES or (target.parent == root and target.name in MANIFEST_NAMES):
+            if target.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES or _is_warc(target) or (target.parent == root and target.name in MANIFEST_NAMES):
                 return True
     return False
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from .benchmark import SWAPS, prose_sentences
-from .corpus import Document, parse_published
+from .corpus import Document
+from .dates import parse_published
 from .normalize import tokenize
 
 DUPLICATE_KINDS = ("exact", "light", "update", "excerpt")

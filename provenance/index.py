@@ -30,7 +30,8 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .candidates import document_keys
-from .corpus import CorpusError, Document, parse_published
+from .corpus import CorpusError, Document
+from .dates import parse_published
 from .fingerprint import SHINGLE_HASH, PassageHasher, fingerprint
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore

@@ -34,6 +34,9 @@ def to_json(result: ScanResult) -> dict:
                 "url": doc.url,
                 "published": doc.published.text if doc.published else None,
                 "published_inferred": bool(doc.published and doc.published.inferred),
+                "extracted_from": doc.extracted_from,
+                # Offsets into a page refer to its extracted text, which is not on disk: it is here.
+                "text": doc.text if doc.extracted_from else None,
                 "chars": r.chars,
                 "reused_chars": r.reused_chars,
                 "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
@@ -100,7 +103,11 @@ def origin_label(family: ReuseFamily) -> str:
     return "unknown (undated)"
 
 
-def documents_table(result: ScanResult) -> str:
+DOCUMENT_COLUMNS = ["document", "outlet", "published", "reused", "uncredited", "from"]
+
+
+def document_rows(result: ScanResult) -> list[list[str]]:
+    """A row of DOCUMENT_COLUMNS per document: how much of it is reused, and from where."""
     reuse = {r.doc: r for r in result.reuse}
     rows = []
     for doc in result.documents:
@@ -116,7 +123,11 @@ def documents_table(result: ScanResult) -> str:
                 ", ".join(r.reused_from),
             ]
         )
-    return tabulate(rows, headers=["document", "outlet", "published", "reused", "uncredited", "from"], disable_numparse=True)
+    return rows
+
+
+def documents_table(result: ScanResult) -> str:
+    return tabulate(document_rows(result), headers=DOCUMENT_COLUMNS, disable_numparse=True)
 
 
 def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
@@ -241,6 +252,8 @@ def check_to_json(reports: list[DraftReport], policy: Policy) -> dict:
                 "failing_chars": r.failing_chars,
                 "failing_share": round(r.failing_share, 4),
                 "failed": r.failed,
+                "extracted_from": r.draft.extracted_from,
+                "text": r.draft.text if r.draft.extracted_from else None,  # offsets into a page refer to this
                 "passages": [
                     {
                         "start": p.start,

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from .corpus import Document, parse_published
+from .corpus import Document
+from .dates import parse_published
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _EPOCH = datetime(2016, 1, 1, tzinfo=timezone.utc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from typing import Callable, Iterable, Iterator
 
 PARALLEL_FROM = 1000  # documents: a smaller job is done before worker processes pay for themselves
@@ -19,10 +20,15 @@ def worker_count(requested: int | None, documents: int) -> int:
 
 
 @contextmanager
-def pool_map(workers: int) -> Iterator[Mapper]:
-    """``map``, in this process or spread over a pool of worker processes."""
+def pool_map(workers: int, chunksize: int = 1) -> Iterator[Mapper]:
+    """``map``, in this process or spread over a pool of worker processes that take ``chunksize``
+    items at a time (more for small items, so that each trip to a worker carries enough work)."""
     if workers <= 1:
         yield map
         return
-    with ProcessPoolExecutor(workers) as pool:
-        yield pool.map
+    pool = ProcessPoolExecutor(workers)
+    try:
+        yield partial(pool.map, chunksize=chunksize)
+    finally:
+        # Work not yet started is dropped: after an error nobody waits for the rest of a corpus.
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,6 +1,7 @@
 """Property tests: whatever the input, a loader returns documents or raises CorpusError with the
 file's name, and a scan returns spans that slice the texts; never another exception."""
 
+import codecs
 import json
 import string
 
@@ -31,7 +32,39 @@ def test_any_bytes_in_a_text_file_load_or_fail_cleanly(tmp_path_factory, data):
     (folder / "a.txt").write_bytes(data)
     documents = loads_or_names_the_file(folder)
     if documents:
-        assert documents[0].text == data.decode("utf-8-sig")
+        assert documents[0].text == as_text_editors_read(data)
+
+
+def as_text_editors_read(data: bytes) -> str:
+    """Python's own codecs: a UTF-32 or UTF-16 byte-order mark picks that codec, else UTF-8."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+@SETTINGS
+@given(st.text(min_size=1, max_size=300), st.sampled_from(["utf-8-sig", "utf-16", "utf-32", "utf-16-be", "utf-8"]))
+def test_any_text_in_a_unicode_encoding_with_its_mark_reads_back_exactly(tmp_path_factory, text, encoding):
+    folder = tmp_path_factory.mktemp("encodings")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    (folder / "a.txt").write_bytes(data)
+    documents = loads_or_names_the_file(folder)
+    if "\x00" in text or not text.strip():
+        assert not documents
+    else:
+        assert documents[0].text == text
+
+
+@SETTINGS
+@given(st.binary(max_size=600), st.sampled_from([b"", b'<meta charset="latin-1">', b'<meta charset="utf-16">', b'<meta charset="no-such">']))
+def test_any_bytes_in_a_page_load_or_fail_cleanly(tmp_path_factory, data, declaration):
+    folder = tmp_path_factory.mktemp("pages")
+    (folder / "a.html").write_bytes(b"<html><head>" + declaration + b"</head><body><p>" + data + b"</p></body></html>")
+    loads_or_names_the_file(folder)
 
 
 @SETTINGS

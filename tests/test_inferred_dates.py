@@ -1,11 +1,12 @@
 import json
 import shutil
+from datetime import datetime, timezone
 
 from typer.testing import CliRunner
 
 from provenance import load_corpus, parse_published
 from provenance.cli import app
-from provenance.corpus import infer_published
+from provenance.dates import infer_published
 from provenance.index import Index
 
 from conftest import SAMPLES
@@ -29,6 +30,22 @@ def test_a_dateline_gives_an_inferred_date_that_covers_every_zone():
     day = infer_published("WASHINGTON, Oct. 4, 2015 - Russia said")
     assert day.text == "2015-10-04" and day.inferred
     assert infer_published("DAMASCUS, Syria, Oct. 4 (UPI) -- no year here") is None
+
+
+def test_a_dateline_without_a_year_takes_it_from_the_url_or_the_crawl():
+    wire = "DAMASCUS, Syria, Oct. 4 (UPI) -- Russia said"
+    assert infer_published(wire, url="https://www.upi.com/Top_News/2015/10/04/x").text == "2015-10-04"
+    seen = datetime(2016, 1, 10, tzinfo=timezone.utc)
+    assert infer_published(wire, seen=seen).text == "2015-10-04"  # October is later than the crawl's January
+    assert infer_published("BEIRUT, Jan. 9 — The talks", seen=seen).text == "2016-01-09"
+    assert infer_published("In an Oct. 4 (Sunday) speech he said", seen=seen) is None  # no dash: not a dateline
+    assert infer_published("Feb. 30 (AP) -- no such day", seen=seen) is None
+
+
+def test_a_time_found_with_its_zone_is_that_instant():
+    zoned = parse_published("2016-05-20T23:40:00-04:00 (inferred)")
+    assert zoned.inferred and zoned.start == parse_published("2016-05-21T03:40:00+00:00").start
+    assert zoned.label == "2016-05-20T23:40:00-04:00 (inferred)"
     assert infer_published("Feb 30, 2016 is no date") is None
     assert infer_published("x" * 700 + " May 20 2016") is None  # too far down to be a dateline
 
