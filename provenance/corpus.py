@@ -14,12 +14,12 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from itertools import repeat
+from itertools import chain, islice, repeat
 from typing import Iterable, Iterator
 
 from .dates import Published, infer_published, parse_published
-from .workers import pool_map, worker_count
-from .pages import HTML_SUFFIXES, WARC_SUFFIXES, Page, PageError, declared_charset, extract_page, read_warc
+from .workers import PARALLEL_FROM, pool_map, worker_count
+from .pages import HTML_SUFFIXES, WARC_SUFFIXES, CrawledPage, Page, PageError, declared_charset, extract_page, read_warc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -49,6 +49,7 @@ class Document:
     file: Path | None = None  # the file it was read from (None for an index)
     line: int | None = None  # its line in a JSONL file
     extracted_from: str | None = None  # "html" or "warc": the text is a page's extracted main text
+    skipped: str | None = None  # why a page gave no text, for the warning
 
 
 @dataclass
@@ -78,8 +79,10 @@ def load_corpus(paths: str | Path | Iterable[str | Path], fallback_encoding: str
                 raise CorpusError(f"{doc.location}: duplicate id {doc.id!r} (first seen in {seen[doc.id]})")
             seen[doc.id] = doc.location
             if not doc.text.strip():
-                what = "no article text found in page" if doc.extracted_from else "empty document"
-                warnings.append(f"{doc.location}: {what} {doc.id!r}; skipped")
+                if doc.extracted_from:
+                    warnings.append(f"{doc.location}: page {doc.id!r} skipped: {doc.skipped or 'no article text found in it'}")
+                else:
+                    warnings.append(f"{doc.location}: empty document {doc.id!r} skipped")
                 continue
             documents.append(doc)
     if not documents:
@@ -126,18 +129,33 @@ def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterat
     "@2", "@3"), its outlet the site, its date from the page (never from the crawl)."""
     seen: dict[str, int] = {}
     try:
-        for crawled in read_warc(path):
-            where = f"{path}@{crawled.offset}"
-            html = _decode(Path(where), crawled.html, fallback_encoding, declared=crawled.charset or declared_charset(crawled.html))
-            page = extract_page(html, crawled.url or None)
-            seen[crawled.url] = seen.get(crawled.url, 0) + 1
-            doc_id = crawled.url if seen[crawled.url] == 1 else f"{crawled.url}@{seen[crawled.url]}"
-            doc = _document(doc_id or where, page.text, {}, where, page, crawled.seen)
-            yield replace(doc, file=path, extracted_from="warc")
+        # Pages are extracted a batch at a time (in a pool once there are many), so that a crawl
+        # of any size passes through without its HTML held whole.
+        batches = _batches(read_warc(path), PARALLEL_FROM)
+        first = next(batches, [])
+        with pool_map(worker_count(None, len(first)), chunksize=PAGES_PER_TASK) as run:
+            for batch in chain([first], batches):
+                for crawled, page in zip(batch, run(_crawled_text, batch, repeat(path), repeat(fallback_encoding))):
+                    seen[crawled.url] = seen.get(crawled.url, 0) + 1
+                    doc_id = crawled.url if seen[crawled.url] == 1 else f"{crawled.url}@{seen[crawled.url]}"
+                    where = f"{path}@{crawled.offset}"
+                    doc = _document(doc_id or where, page.text, {}, where, page, crawled.seen)
+                    yield replace(doc, file=path, extracted_from="warc")
     except PageError as error:
         raise CorpusError(f"{path}: {error}") from None
     except OSError as error:
         raise CorpusError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _crawled_text(crawled: CrawledPage, path: Path, fallback_encoding: str | None) -> Page:
+    html = _decode(Path(f"{path}@{crawled.offset}"), crawled.html, fallback_encoding, declared=crawled.charset or declared_charset(crawled.html))
+    return extract_page(html, crawled.url or None)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _is_warc(path: Path) -> bool:
@@ -314,6 +332,7 @@ def _document(doc_id: str, body: str, record: dict, where: str, page: Page | Non
         url=meta["url"],
         published=published,
         location=where,
+        skipped=page.skipped if page else None,
     )
 
 

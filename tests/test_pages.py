@@ -177,7 +177,19 @@ def test_a_page_without_article_text_is_skipped_with_a_warning(tmp_path):
     (pages / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
     loaded = load_corpus(pages)
     assert "empty" not in {d.id for d in loaded.documents}
-    assert any("no article text found in page 'empty'" in w for w in loaded.warnings)
+    assert any("page 'empty' skipped: no article text found in it" in w for w in loaded.warnings)
+
+
+def test_a_page_too_large_to_be_an_article_is_skipped_with_its_size(tmp_path, monkeypatch):
+    from provenance import pages as page_module
+
+    monkeypatch.setattr(page_module, "MAX_PAGE_CHARS", 5000)  # the real cap is 20 M characters
+    folder = sample_pages(tmp_path / "pages")
+    loaded = load_corpus(folder)
+    sizes = {p.stem: len(p.read_text(encoding="utf-8")) for p in folder.glob("*.html")}
+    skipped = {d for d, size in sizes.items() if size > 5000}
+    assert skipped and {d.id for d in loaded.documents} == set(sizes) - skipped
+    assert any(f"skipped: {sizes[d] / 1e6:.1f} M characters, over the 0.005 M" in w for d in skipped for w in loaded.warnings)
 
 
 def test_dedup_and_index_take_pages(tmp_path):
@@ -198,3 +210,14 @@ def test_dedup_and_index_take_pages(tmp_path):
     passage = report["passages"][0]
     assert passage["origin"]["doc"] == "000_c02b9bcadfbfddb0"
     assert report["text"][passage["start"] : passage["end"]] == passage["text"]
+
+
+def test_pages_read_by_a_pool_come_back_in_order_and_unchanged(tmp_path, monkeypatch):
+    from provenance import workers
+
+    pages = sample_pages(tmp_path / "pages")
+    crawl = write_warc(tmp_path / "crawl.warc.gz", [(f"https://x.example/{p.stem}", "text/html", p.read_bytes(), "2017-01-01T00:00:00Z") for p in sorted(pages.glob("*.html"))])
+    serial = [load_corpus(pages).documents, load_corpus(crawl).documents]
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)  # a pool for five pages
+    pooled = [load_corpus(pages).documents, load_corpus(crawl).documents]
+    assert pooled == serial and [d.id for d in pooled[1]] == [f"https://x.example/{d.id}" for d in pooled[0]]
