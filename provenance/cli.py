@@ -20,7 +20,8 @@ from .check import Policy, check_draft, load_drafts
 from .corpus import CorpusError, as_read, belongs_to, load_corpus
 from .dedup import KEEP_RULES, DedupParams, dedup, strip_reused
 from .html_report import to_html
-from .index import Index, is_index_file
+from .index import Index, is_index_file, open_index
+from .redis_index import is_redis_url
 from .report import (
     boilerplate_table,
     check_tables,
@@ -43,8 +44,8 @@ index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the archiv
 app.add_typer(index_app, name="index")
 
 
-def _default_db() -> Path:
-    return Path(os.environ.get("PROVENANCE_DB", "provenance.db"))
+def _default_db() -> str:
+    return os.environ.get("PROVENANCE_DB", "provenance.db")
 
 
 class Format(str, enum.Enum):
@@ -61,7 +62,9 @@ class ScanFormat(str, enum.Enum):
 
 _err = Console(stderr=True)
 # Options that several commands share.
-_DB_OPTION = typer.Option(None, "--db", help="Index file (default: $PROVENANCE_DB, else provenance.db).")
+_DB_OPTION = typer.Option(
+    None, "--db", "--index", help="The index: a SQLite file, or redis://host:port/db for a shared one (default: $PROVENANCE_DB, else provenance.db)."
+)
 _FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="table for people, json for machines.")
 _OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout.")
 _MIN_WORDS_OPTION = typer.Option(_DEFAULTS.align.min_words, "--min-words", min=3, help="Shortest passage reported, in words.")
@@ -92,7 +95,7 @@ def main(
 @app.command("scan")
 def scan_command(
     corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md/.html files and WARC crawls (optional manifest.csv/.jsonl), JSONL files (a text or html field) or .warc(.gz) files."),
-    db: Optional[Path] = typer.Option(None, "--db", help="Scan the documents of this index (with or instead of CORPUS)."),
+    db: Optional[str] = typer.Option(None, "--db", "--index", help="Scan the documents of this index, a file or redis:// URL (with or instead of CORPUS)."),
     output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading."),
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
@@ -109,7 +112,7 @@ def scan_command(
     documents = []
     try:
         if db is not None:
-            with Index(db, create=False) as index:
+            with open_index(db, create=False) as index:
                 documents.extend(index.documents())
         if corpus:
             loaded = load_corpus(corpus, fallback_encoding)
@@ -230,7 +233,7 @@ def _write_file(path: Path, data: str | Iterable[bytes]) -> None:
 @index_app.command("add")
 def index_add(
     corpus: List[Path] = typer.Argument(..., help="Corpora to add (same inputs as scan)."),
-    db: Optional[Path] = _DB_OPTION,
+    db: Optional[str] = _DB_OPTION,
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per transaction (larger is faster to build)."),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
@@ -240,7 +243,7 @@ def index_add(
     try:
         loaded = load_corpus(corpus, fallback_encoding)
         _warn(loaded.warnings, quiet)
-        with Index(path) as index, _ProgressBar(disabled=quiet) as report:
+        with open_index(path) as index, _ProgressBar(disabled=quiet) as report:
             done = 0
 
             def advance(count: int) -> None:
@@ -256,10 +259,10 @@ def index_add(
 
 
 @index_app.command("stats")
-def index_stats(db: Optional[Path] = _DB_OPTION) -> None:
+def index_stats(db: Optional[str] = _DB_OPTION) -> None:
     """How many documents, outlets and keys the index holds, its dates and its size."""
     try:
-        with Index(db or _default_db(), create=False) as index:
+        with open_index(db or _default_db(), create=False) as index:
             stats = index.stats()
     except CorpusError as error:
         _fail(str(error))
@@ -267,11 +270,11 @@ def index_stats(db: Optional[Path] = _DB_OPTION) -> None:
 
 
 @index_app.command("remove")
-def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db: Optional[Path] = _DB_OPTION) -> None:
+def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db: Optional[str] = _DB_OPTION) -> None:
     """Remove documents by id (all of them, or none if one is unknown)."""
     path = db or _default_db()
     try:
-        with Index(path, create=False) as index:
+        with open_index(path, create=False) as index:
             index.remove(ids)
             total = len(index)
     except CorpusError as error:
@@ -282,7 +285,7 @@ def index_remove(ids: List[str] = typer.Argument(..., help="Document ids."), db:
 @app.command("check")
 def check_command(
     drafts: List[Path] = typer.Argument(..., help="Draft files (an .html draft is read as a page), or folders of .txt/.md/.html drafts."),
-    against: Path = typer.Option(..., "--against", help="An index file (.db) or a corpus (folder or JSONL)."),
+    against: str = typer.Option(..., "--against", help="An index (a .db file or a redis:// URL) or a corpus (folder, JSONL or WARC)."),
     output_format: Format = _FORMAT_OPTION,
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
@@ -303,10 +306,10 @@ def check_command(
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
 
 
-def _archive(against: Path, fallback_encoding: Optional[str]) -> Index:
-    """An index file as it is, or a corpus put into a throwaway in-memory index."""
-    if is_index_file(against):
-        return Index(against, create=False)
+def _archive(against: str, fallback_encoding: Optional[str]):
+    """An index as it is, or a corpus put into a throwaway in-memory index."""
+    if is_redis_url(against) or is_index_file(Path(against)):
+        return open_index(against, create=False)
     index = Index(":memory:")
     index.add(load_corpus(against, fallback_encoding).documents)
     return index

@@ -65,6 +65,15 @@ class AddReport:
     unchanged: int = 0  # ids already indexed with the same text
 
 
+def open_index(location: str | Path, params: ScanParams | None = None, create: bool = True):
+    """An index by where it lives: a ``redis://`` URL (a shared ``RedisIndex``) or a SQLite file."""
+    from .redis_index import RedisIndex, is_redis_url
+
+    if is_redis_url(location):
+        return RedisIndex(str(location), params, create=create)
+    return Index(location, params, create=create)
+
+
 def is_index_file(path: Path) -> bool:
     if path.suffix == ".db" and not path.exists():
         return True
@@ -105,7 +114,43 @@ def _worker_keys(texts: list[str]) -> list[np.ndarray]:
     return [_keys(text, _worker["hasher"], _worker["shingle_size"]) for text in texts]
 
 
-def _digest(text: str) -> str:
+def keyed_batches(
+    documents: Iterable[Document], hasher: PassageHasher, params: ScanParams, batch_size: int, workers: int | None = None
+) -> Iterator[tuple[list[Document], list[np.ndarray]]]:
+    """Documents in batches, each with its documents' index band keys. The keys are computed by
+    ``workers`` processes (default: one per core) one batch ahead of the caller, so hashing and
+    writing overlap; a single batch is hashed here."""
+    batches = _batches(documents, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    workers = workers or os.cpu_count() or 1
+    if second is None or workers == 1:
+        for batch in itertools.chain([first], [second] if second else [], batches):
+            yield batch, [_keys(doc.text, hasher, params.align.shingle_size) for doc in batch]
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(hasher.permutations, params)) as pool:
+        def submit(batch):
+            chunk = max(1, len(batch) // workers)
+            return pool.map(_worker_keys, [[d.text for d in batch[i : i + chunk]] for i in range(0, len(batch), chunk)])
+
+        pending = [(first, submit(first)), (second, submit(second))]
+        while pending:
+            batch, keys = pending.pop(0)
+            following = next(batches, None)
+            if following is not None:
+                pending.append((following, submit(following)))
+            yield batch, [k for chunk in keys for k in chunk]
+
+
+def fingerprint_settings(params: ScanParams) -> dict:
+    """What an index's keys depend on: an index built with other settings cannot be searched."""
+    return {"num_perm": params.num_perm, "seed": params.seed, "window": params.window, "step": params.step,
+            "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH}
+
+
+def digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -139,7 +184,7 @@ class Index:
                     hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step)
                     stored = {
                         "schema": SCHEMA_VERSION,
-                        "params": json.dumps(self._fingerprint_params()),
+                        "params": json.dumps(fingerprint_settings(self.params)),
                         "permutations": json.dumps(hasher.permutations.tolist()),
                     }
                     self.db.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
@@ -148,7 +193,7 @@ class Index:
                 f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}; build a new index with 'provenance index add'"
             )
         built_with = json.loads(stored["params"])
-        if built_with != self._fingerprint_params():
+        if built_with != fingerprint_settings(self.params):
             raise IndexFileError(f"{self.path}: built with other fingerprint settings {built_with}")
         self.hasher = PassageHasher(
             self.params.num_perm, self.params.seed, self.params.window, self.params.step, np.array(json.loads(stored["permutations"]))
@@ -164,10 +209,6 @@ class Index:
             if "no such table" in str(error):
                 return {}
             raise
-
-    def _fingerprint_params(self) -> dict:
-        p = self.params
-        return {"num_perm": p.num_perm, "seed": p.seed, "window": p.window, "step": p.step, "shingle_size": p.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH}
 
     def close(self) -> None:
         self.db.close()
@@ -192,44 +233,20 @@ class Index:
         workers: int | None = None,
     ) -> AddReport:
         """Add documents in batches of one transaction each; an id indexed before is replaced when
-        its text changed and left alone when it did not.
-
-        Keys are computed by ``workers`` processes (default: one per core) one batch ahead of the
-        writer, so hashing and writing overlap; a single batch is hashed here.
-        """
+        its text changed and left alone when it did not. Keys are computed as ``keyed_batches``
+        computes them."""
         report = AddReport()
-        batches = _batches(documents, batch_size)
-        first = next(batches, None)
-        if first is None:
-            return report
-        second = next(batches, None)
-        workers = workers or os.cpu_count() or 1
-        if second is None or workers == 1:
-            for batch in itertools.chain([first], [second] if second else [], batches):
-                self._add_batch(batch, [self.keys_of(doc.text) for doc in batch], report, progress)
-            return report
-        job = (self.hasher.permutations, self.params)
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=job) as pool:
-            def submit(batch):
-                chunk = max(1, len(batch) // workers)
-                return pool.map(_worker_keys, [[d.text for d in batch[i : i + chunk]] for i in range(0, len(batch), chunk)])
-
-            pending = [(first, submit(first)), (second, submit(second))]
-            while pending:
-                batch, keys = pending.pop(0)
-                following = next(batches, None)
-                if following is not None:
-                    pending.append((following, submit(following)))
-                self._add_batch(batch, [k for chunk in keys for k in chunk], report, progress)
+        for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
+            self._add_batch(batch, keys, report, progress)
         return report
 
     def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport, progress) -> None:
-        prepared = [(doc, _digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
+        prepared = [(doc, digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
         with self._writing():
             key_rows, owners = [], []
-            for doc, digest, keys in prepared:
+            for doc, text_digest, keys in prepared:
                 known = self.db.execute("SELECT doc, digest FROM documents WHERE id = ?", (doc.id,)).fetchone()
-                if known and known[1] == digest:
+                if known and known[1] == text_digest:
                     report.unchanged += 1
                     continue
                 if known:
@@ -239,7 +256,7 @@ class Index:
                     report.added += 1
                 row = self.db.execute(
                     "INSERT INTO documents (id, source, title, url, published, text, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.source, doc.title, doc.url, doc.published.label if doc.published else None, doc.text, digest),
+                    (doc.id, doc.source, doc.title, doc.url, doc.published.label if doc.published else None, doc.text, text_digest),
                 ).lastrowid
                 key_rows.append(keys)
                 owners.append(np.full(len(keys), row, dtype=np.int64))
@@ -294,7 +311,8 @@ class Index:
             yield Document(doc_id, text, source, title, url, parse_published(published) if published else None, f"{self.path}#{doc_id}")
 
     def candidates(self, text: str, limit: int = 100) -> list[Document]:
-        """Indexed documents sharing band keys with a text, most shared first, at most ``limit``."""
+        """The ``limit`` indexed documents sharing the most band keys with a text, in the order
+        they were added."""
         keys = self.keys_of(text)
         if len(keys) == 0:
             return []
