@@ -24,6 +24,9 @@ from .signatures import SignatureStore, band_agreement
 from .workers import Mapper
 
 
+MIN_ESTIMATE = 0.15  # share of signature rows two passages must agree on to be a candidate pair
+
+
 @dataclass(frozen=True)
 class CandidatePair:
     first: int  # document indices, first < second
@@ -58,7 +61,7 @@ def candidate_pairs(
     store: SignatureStore,
     rank: np.ndarray,
     clique_limit: int = 8,
-    min_estimate: float = 0.15,
+    min_estimate: float = MIN_ESTIMATE,
     map: Mapper = map,
 ) -> list[CandidatePair]:
     """Document pairs with at least one pair of passages that collide in a band and whose

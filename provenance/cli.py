@@ -58,6 +58,12 @@ class ScanFormat(str, enum.Enum):
     json = "json"
     csv = "csv"
     html = "html"
+    parquet = "parquet"
+
+
+class Engine(str, enum.Enum):
+    local = "local"
+    spark = "spark"
 
 
 _err = Console(stderr=True)
@@ -96,7 +102,7 @@ def main(
 def scan_command(
     corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md/.html files and WARC crawls (optional manifest.csv/.jsonl), JSONL files (a text or html field) or .warc(.gz) files."),
     db: Optional[str] = typer.Option(None, "--db", "--index", help="Scan the documents of this index, a file or redis:// URL (with or instead of CORPUS)."),
-    output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading."),
+    output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading, parquet (a folder given by -o; spark engine)."),
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
     min_similarity: float = typer.Option(
@@ -105,16 +111,26 @@ def scan_command(
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
     show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture left out (tables only; JSON always has it)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine's cores) or spark (PySpark; needs 'provenance[spark]' and Java 17+)."),
+    master: str = typer.Option("local[*]", "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark)."),
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:
         _fail("give a CORPUS or --db INDEX to scan")
+    if output_format is ScanFormat.parquet and (engine is not Engine.spark or output is None):
+        _fail("--format parquet writes a folder with the spark engine: add --engine spark and -o FOLDER")
+    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
     documents = []
     try:
         if db is not None:
             with open_index(db, create=False) as index:
                 documents.extend(index.documents())
-        if corpus:
+        if engine is Engine.spark:
+            from .spark_engine import spark_scan, spark_session, read_documents, write_parquet
+
+            spark = spark_session(master)
+            documents.extend(read_documents(spark, corpus or [], fallback_encoding))
+        elif corpus:
             loaded = load_corpus(corpus, fallback_encoding)
             _warn(loaded.warnings, quiet)
             documents.extend(loaded.documents)
@@ -123,9 +139,14 @@ def scan_command(
         _fail(str(error))
     if not documents:
         _fail(f"{db}: empty index")
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
-    with _ProgressBar(disabled=quiet) as report:
-        result = scan(documents, params, progress=report)
+    if engine is Engine.spark:
+        result = spark_scan(spark, documents, params).result
+        if output_format is ScanFormat.parquet:
+            write_parquet(spark, result, output)
+            return
+    else:
+        with _ProgressBar(disabled=quiet) as report:
+            result = scan(documents, params, progress=report)
     if output_format is ScanFormat.json:
         _emit(dumps(result), output)
     elif output_format is ScanFormat.csv:

@@ -50,36 +50,52 @@ class _UnionFind:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
-def cluster(alignments: list[Alignment], min_overlap: float = 0.5) -> list[Family]:
-    """Families of passages; two spans in one document are one passage when they overlap by at
-    least ``min_overlap`` of the shorter one."""
+def alignment_spans(alignments: list[Alignment]) -> list[Passage]:
+    """The two spans of every alignment: alignment k links spans 2k and 2k + 1."""
     spans: list[Passage] = []
     for a in alignments:
         spans.append(Passage(a.first, a.first_start, a.first_end))
         spans.append(Passage(a.second, a.second_start, a.second_end))
+    return spans
+
+
+def overlap_links(spans: list[tuple[int, int, int]], min_overlap: float = 0.5) -> list[tuple[int, int]]:
+    """Pairs of spans of one document, given as (span number, start, end), that are one passage:
+    they overlap by at least ``min_overlap`` of the shorter one."""
+    links = []
+    active: list[tuple[int, int, int]] = []
+    for span in sorted(spans, key=lambda s: s[1]):
+        number, start, end = span
+        active = [other for other in active if other[2] > start]
+        for other, other_start, other_end in active:
+            if min(end, other_end) - start >= min_overlap * min(end - start, other_end - other_start):
+                links.append((other, number))
+        active.append(span)
+    return links
+
+
+def cluster(alignments: list[Alignment], min_overlap: float = 0.5) -> list[Family]:
+    """Families of passages; two spans in one document are one passage when they overlap by at
+    least ``min_overlap`` of the shorter one."""
+    spans = alignment_spans(alignments)
     sets = _UnionFind(len(spans))
     for k in range(len(alignments)):
         sets.union(2 * k, 2 * k + 1)
-    by_doc: dict[int, list[int]] = defaultdict(list)
+    by_doc: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for index, span in enumerate(spans):
-        by_doc[span.doc].append(index)
-    for indices in by_doc.values():
-        indices.sort(key=lambda i: spans[i].start)
-        active: list[int] = []
-        for i in indices:
-            active = [j for j in active if spans[j].end > spans[i].start]
-            for j in active:
-                overlap = min(spans[i].end, spans[j].end) - spans[i].start
-                if overlap >= min_overlap * min(spans[i].length, spans[j].length):
-                    sets.union(i, j)
-            active.append(i)
-
+        by_doc[span.doc].append((index, span.start, span.end))
+    for doc_spans in by_doc.values():
+        for i, j in overlap_links(doc_spans, min_overlap):
+            sets.union(i, j)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(spans)):
         components[sets.find(index)].append(index)
-    families = []
-    for indices in components.values():
-        families.append(_family(indices, spans, alignments))
+    return families_of(list(components.values()), spans, alignments)
+
+
+def families_of(components: list[list[int]], spans: list[Passage], alignments: list[Alignment]) -> list[Family]:
+    """A family per connected component of spans, in the order of their first members."""
+    families = [_family(indices, spans, alignments) for indices in components]
     families.sort(key=lambda f: min((m.doc, m.start) for m in f.members))
     return families
 

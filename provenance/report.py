@@ -7,6 +7,7 @@ import io
 import json
 import re
 from dataclasses import asdict
+from typing import Iterator
 
 from tabulate import tabulate
 
@@ -180,21 +181,24 @@ def boilerplate_table(result: ScanResult) -> str:
 CSV_COLUMNS = ("family", "kind", "doc", "source", "published", "start", "end", "relation", "similarity", "origin", "copied_from", "credit", "passage")
 
 
-def to_csv(result: ScanResult) -> str:
-    """One row per family member, for spreadsheets."""
+def member_rows(result: ScanResult) -> Iterator[list]:
+    """A row of CSV_COLUMNS per family member."""
     by_id = {doc.id: doc for doc in result.documents}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
     for family in result.families:
         for m in family.members:
             doc = by_id[m.doc]
-            writer.writerow(
-                [
-                    family.id, family.kind, m.doc, doc.source or "", doc.published.label if doc.published else "", m.start, m.end,
-                    m.relation, m.similarity, origin_label(family), m.copied_from or "", m.credit or "", doc.text[m.start : m.end],
-                ]
-            )
+            yield [
+                family.id, family.kind, m.doc, doc.source or "", doc.published.label if doc.published else "", m.start, m.end,
+                m.relation, m.similarity, origin_label(family), m.copied_from or "", m.credit or "", doc.text[m.start : m.end],
+            ]
+
+
+def to_csv(result: ScanResult) -> str:
+    """One row per family member, for spreadsheets."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(member_rows(result))
     return out.getvalue()
 
 

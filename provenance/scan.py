@@ -15,7 +15,7 @@ from .align import AlignParams, Alignment, align_pair, shares_run
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
 from .boilerplate import Boilerplate, remove_boilerplate
 from .candidates import candidate_pairs
-from .cluster import cluster
+from .cluster import Family, cluster
 from .corpus import Document
 from .credit import credit_families
 from .order import infer_order
@@ -79,7 +79,7 @@ def scan(
             texts, hasher, params.align.shingle_size, Path(directory), run, progress=lambda done, total: report("fingerprint", done, total)
         )
         report("candidates", 0, store.bands)
-        pairs = candidate_pairs(store, _rank(documents), params.clique_limit, map=run)
+        pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run)
         report("candidates", store.bands, store.bands)
         if focus is not None:
             pairs = [p for p in pairs if focus in (p.first, p.second)]
@@ -88,11 +88,17 @@ def scan(
         task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)
         locations = ({doc: store.locate(doc) for doc in docs} for docs in involved)
         alignments: list[Alignment] = []
-        for done, found in enumerate(run(_align_task, tasks, task_texts, locations, repeat(params.align)), start=1):
+        for done, found in enumerate(run(align_task, tasks, task_texts, locations, repeat(params.align)), start=1):
             alignments.extend(found)
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
-    families, boilerplate = remove_boilerplate(cluster(alignments), documents)
+    return conclude(cluster(alignments), documents, params, len(pairs), began)
+
+
+def conclude(clustered: list[Family], documents: list[Document], params: ScanParams, candidate_count: int, began: float) -> ScanResult:
+    """The stages after clustering, whichever engine found the families: boilerplate out, origins,
+    lineage, shared quotes, credit and order."""
+    families, boilerplate = remove_boilerplate(clustered, documents)
     families = attribute(families, documents)
     mark_shared_quotes(families, documents)
     credit_families(families, documents)
@@ -102,18 +108,22 @@ def scan(
         families=families,
         reuse=document_reuse(families, documents),
         params=params,
-        candidate_pairs=len(pairs),
+        candidate_pairs=candidate_count,
         seconds=time.perf_counter() - began,
         boilerplate=boilerplate,
     )
 
 
-def _align_task(
+def align_task(
     pairs: list[tuple[int, int]], texts: dict[int, str], locations: dict[int, ShingleLocation], params: AlignParams
 ) -> list[Alignment]:
-    """Align document pairs: one task of a scan. Pairs that share no verbatim run are ruled out on
-    their stored shingles; a text is tokenized at most once, and only for a pair that passes."""
-    shingles = {doc: read_shingles(location) for doc, location in locations.items()}
+    """Align document pairs: one task of a scan, on the shingle hashes stored by fingerprinting."""
+    return align_pairs(pairs, texts, {doc: read_shingles(location) for doc, location in locations.items()}, params)
+
+
+def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], shingles: dict[int, np.ndarray], params: AlignParams) -> list[Alignment]:
+    """Align document pairs. Pairs that share no verbatim run are ruled out on their shingle
+    hashes; a text is tokenized at most once, and only for a pair that passes."""
     prepared: dict[int, Shingled] = {}
     found = []
     for a, b in pairs:
@@ -126,7 +136,7 @@ def _align_task(
     return found
 
 
-def _rank(documents: list[Document]) -> np.ndarray:
+def rank_by_time(documents: list[Document]) -> np.ndarray:
     """Position of each document from earliest to latest; undated ones last, in input order."""
     order = sorted(
         range(len(documents)),

@@ -3,14 +3,14 @@ import numpy as np
 from provenance.candidates import _band_links, candidate_pairs
 from provenance.fingerprint import PassageHasher, band_keys
 from provenance.signatures import fingerprint_corpus
-from provenance.scan import _rank, scan
+from provenance.scan import rank_by_time, scan
 from provenance.synthetic import planted_corpus
 
 
 def candidates_of(documents, folder, **options):
     folder.mkdir(exist_ok=True)
     store = fingerprint_corpus([d.text for d in documents], PassageHasher(), 3, folder, chunk_size=64)
-    return candidate_pairs(store, _rank(documents), **options)
+    return candidate_pairs(store, rank_by_time(documents), **options)
 
 
 def test_band_keys_are_exact_pairs_of_rows():

@@ -1,0 +1,87 @@
+"""scan --engine spark: a real local Spark session (2 threads) gives the local engine's results."""
+
+import json
+import os
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance import load_corpus, scan
+from provenance.benchmark import make_benchmark
+from provenance.cli import app
+from provenance.report import to_json
+
+from conftest import SAMPLE_ROWS, SAMPLES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def spark():
+    reason = None
+    if shutil.which("java") is None:
+        reason = "Java is not installed here (CI installs it)"
+    else:
+        try:
+            import pyspark  # noqa: F401
+        except ImportError:
+            reason = "pyspark is not installed here (the test extra installs it)"
+    if reason:
+        if os.environ.get("PROVENANCE_CI"):
+            pytest.fail(reason + ": .ci/run must provide it")
+        pytest.skip(reason + "; the Spark engine was not tested")
+    from provenance.spark_engine import spark_session
+
+    session = spark_session("local[2]")
+    yield session
+    session.stop()
+
+
+def test_the_samples_give_the_local_engines_json(spark):
+    from provenance.spark_engine import spark_scan
+
+    documents = load_corpus(SAMPLES).documents
+    run = spark_scan(spark, documents, partitions=2)
+    assert to_json(run.result) == to_json(scan(documents))
+    assert set(run.stages) >= {"fingerprint", "candidates: buckets", "candidates: agreement", "align", "cluster"}
+
+
+def test_the_quality_benchmark_gives_the_same_families_origins_and_spans(spark):
+    from provenance.spark_engine import spark_scan
+
+    bench = make_benchmark(seed=5, split="dev", scale=1)
+    local, distributed = scan(bench.documents), spark_scan(spark, bench.documents, partitions=4).result
+    assert len(local.families) > 50
+    assert to_json(distributed) == to_json(local)
+    assert distributed.candidate_pairs == local.candidate_pairs
+
+
+def test_jsonl_with_passim_names_and_parquet_are_read_by_spark(spark, tmp_path):
+    from provenance.spark_engine import read_documents
+
+    rows = [{"id": row["id"], "series": row["source"], "date": row["published"], "title": row["title"], "text": (SAMPLES / path).read_text(encoding="utf-8")}
+            for path, row in SAMPLE_ROWS.items()]
+    jsonl = tmp_path / "passim.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    spark.createDataFrame(rows).write.parquet(str(tmp_path / "corpus.parquet"))
+    expected = [(d.id, d.text, d.source, d.title, d.published) for d in load_corpus(SAMPLES).documents]
+    for corpus in (jsonl, tmp_path / "corpus.parquet"):
+        documents = read_documents(spark, [corpus])
+        assert sorted((d.id, d.text, d.source, d.title, d.published) for d in documents) == sorted(expected)
+
+
+def test_cli_spark_engine_json_and_parquet(spark, tmp_path):
+    local = runner.invoke(app, ["scan", str(SAMPLES), "-f", "json"])
+    distributed = runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--master", "local[2]", "-f", "json"])
+    assert distributed.exit_code == 0 and json.loads(distributed.stdout) == json.loads(local.stdout)
+    out = tmp_path / "scan.parquet"
+    assert runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--master", "local[2]", "-f", "parquet", "-o", str(out)]).exit_code == 0
+    members = spark.read.parquet(str(out / "members")).collect()
+    clusters = json.loads(local.stdout)["clusters"]
+    assert sorted((r["family"], r["doc"], r["start"], r["end"]) for r in members) == sorted(
+        (c["id"], m["doc"], m["start"], m["end"]) for c in clusters for m in c["members"]
+    )
+    assert spark.read.parquet(str(out / "documents")).count() == 5
+    refused = runner.invoke(app, ["scan", str(SAMPLES), "-f", "parquet", "-o", str(out)])
+    assert refused.exit_code == 2 and "--engine spark" in refused.output
