@@ -110,7 +110,7 @@ def _band_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_
     links = [np.empty(0, dtype=np.int64)]
     for part in range(1 << bits):
         windows = np.flatnonzero(low == part)
-        first, second = _part_links(column[windows], owner[windows], rank, clique_limit)
+        first, second = bucket_links(column[windows], owner[windows], rank, clique_limit)
         links.append(windows[first] * n_windows + windows[second])
     return np.concatenate(links)
 
@@ -119,7 +119,7 @@ _PART_BITS = 4
 _PARTED_FROM = 1 << 18  # windows: below, a band sorts in cache whole
 
 
-def _part_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> tuple[np.ndarray, np.ndarray]:
+def bucket_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique_limit: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions (first in the lower document, second) of entries sharing a key; ``owner`` ascends."""
     # Overlapping windows of one document often share a key: a window repeating its predecessor's
     # is dropped before sorting (a third of them), the rest after.

@@ -112,7 +112,7 @@ def scan_command(
     quiet: bool = _QUIET_OPTION,
     show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture left out (tables only; JSON always has it)."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine's cores) or spark (PySpark; needs 'provenance[spark]' and Java 17+)."),
-    master: str = typer.Option("local[*]", "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark)."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark; default spark-submit's, else local[*])."),
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:

@@ -118,9 +118,9 @@ def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Doc
             raise CorpusError(f"{where}: {field_name} contains NUL bytes (binary data?)")
         if field_name == "html":
             page = extract_page(body, record.get("url") or None)
-            doc = replace(_document(str(record["id"]), page.text, record, where, page), extracted_from="html")
+            doc = replace(document_from(str(record["id"]), page.text, record, where, page), extracted_from="html")
         else:
-            doc = _document(str(record["id"]), body, record, where)
+            doc = document_from(str(record["id"]), body, record, where)
         yield replace(doc, file=path, line=number)
 
 
@@ -139,7 +139,7 @@ def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterat
                     seen[crawled.url] = seen.get(crawled.url, 0) + 1
                     doc_id = crawled.url if seen[crawled.url] == 1 else f"{crawled.url}@{seen[crawled.url]}"
                     where = f"{path}@{crawled.offset}"
-                    doc = _document(doc_id or where, page.text, {}, where, page, crawled.seen)
+                    doc = document_from(doc_id or where, page.text, {}, where, page, crawled.seen)
                     yield replace(doc, file=path, extracted_from="warc")
     except PageError as error:
         raise CorpusError(f"{path}: {error}") from None
@@ -198,9 +198,9 @@ def read_directory(root: Path, fallback_encoding: str | None = None) -> Iterator
             doc_id = str(row.get("id") or file.relative_to(root).as_posix()[: -len(file.suffix)])
             if file.suffix.lower() in HTML_SUFFIXES:
                 page = next(pages)
-                yield replace(_document(doc_id, page.text, row, str(file), page), file=file, extracted_from="html")
+                yield replace(document_from(doc_id, page.text, row, str(file), page), file=file, extracted_from="html")
             else:
-                yield replace(_document(doc_id, read_text(file, fallback_encoding), row, str(file)), file=file)
+                yield replace(document_from(doc_id, read_text(file, fallback_encoding), row, str(file)), file=file)
 
 
 def _with_row(doc: Document, row: dict | None) -> Document:
@@ -208,7 +208,7 @@ def _with_row(doc: Document, row: dict | None) -> Document:
     if not row:
         return doc
     page = Page(doc.text, doc.title, doc.source, doc.url, doc.published)
-    return replace(_document(doc.id, doc.text, row, doc.location, page), file=doc.file, extracted_from=doc.extracted_from)
+    return replace(document_from(doc.id, doc.text, row, doc.location, page), file=doc.file, extracted_from=doc.extracted_from)
 
 
 def read_page(path: Path, fallback_encoding: str | None = None, url: str | None = None) -> Page:
@@ -306,7 +306,7 @@ def _canonical_fields(record: dict, where: str) -> dict:
     return out
 
 
-def _document(doc_id: str, body: str, record: dict, where: str, page: Page | None = None, seen: datetime | None = None) -> Document:
+def document_from(doc_id: str, body: str, record: dict, where: str, page: Page | None = None, seen: datetime | None = None) -> Document:
     """A document from its text and given metadata (``record``); what its ``page`` says fills in
     what the record leaves out. A time found on the page, else a dateline in the text (its year
     perhaps from the URL or the crawl time ``seen``), is used only where none is given."""

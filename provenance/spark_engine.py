@@ -1,18 +1,19 @@
 """The scan as Spark jobs, for corpora past one machine: ``provenance scan --engine spark``.
 
-The stages are the local engine's, run by Spark over a DataFrame of documents:
+The stages are the local engine's, run by Spark over DataFrames, with the local engine's code
+inside the executors (Arrow batches carry the arrays between the JVM and Python):
 
-1. fingerprint: each partition tokenizes and signs its documents (the same code as the local
-   engine), giving every passage window its 32 band keys;
-2. candidates: Spark groups the (band, key) pairs of all windows, so no band is ever collected to
-   the driver; each bucket links its documents' first windows, past ``clique_limit`` documents to
-   the bucket's earliest only, exactly as ``candidates._part_links`` does; the window pairs are
-   joined to both windows' keys to count agreeing signature rows, and the document pairs that
-   remain are counted;
+1. fingerprint: each partition tokenizes and signs its documents, giving every passage window
+   its 32 band keys;
+2. candidates: every (band, key) of every window is shuffled by Spark so that a bucket's entries
+   meet in one partition, never on the driver; there ``candidates.bucket_links`` links them band by
+   band (first window per document, past ``clique_limit`` documents each to the earliest only);
+   the window pairs are joined to both windows' keys and the agreeing signature rows counted in
+   the JVM; the document pairs that pass are counted;
 3. align: candidate pairs are joined to both texts and aligned in the executors;
 4. cluster: connected components of the aligned spans (an alignment joins its two spans, spans of
-   one document that overlap join too) by label propagation over Spark, round after round until
-   no label moves.
+   one document that overlap join too) by label propagation, round after round until no label
+   moves.
 
 The driver then builds the families from the components and runs the stages that read whole
 families (boilerplate, origins, lineage, quotes, credit, order) with the local engine's code, so
@@ -29,10 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from .align import Alignment
-from .candidates import MIN_ESTIMATE
+from .candidates import MIN_ESTIMATE, bucket_links
 from .cluster import alignment_spans, families_of, overlap_links
-from .corpus import CorpusError, Document, load_corpus
-from .dates import parse_published
+from .corpus import CorpusError, Document, document_from, load_corpus
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
 from .normalize import tokenize
 from .report import CSV_COLUMNS, member_rows, to_json
@@ -51,17 +51,21 @@ class SparkRun:
     stages: dict[str, float] = field(default_factory=dict)
 
 
-def spark_session(master: str = "local[*]", app_name: str = "provenance scan"):
-    """A Spark session; ``master`` is local[N], spark://host:port, yarn, or what spark-submit set."""
+def spark_session(master: str | None = None, app_name: str = "provenance scan", shuffle_partitions: int = 64):
+    """A Spark session; ``master`` is local[N], spark://host:port, yarn or k8s://..., else the one
+    spark-submit set, else local[*].
+    ``shuffle_partitions``: Spark's default of 200 makes thousands of tiny tasks on a small
+    machine; a cluster scanning millions of documents wants more (spark-submit --conf wins)."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise CorpusError("the Spark engine needs pyspark and Java 17+ (pip install 'provenance[spark]')") from None
+    builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
     session = (
-        SparkSession.builder.master(master)
-        .appName(app_name)
+        builder.appName(app_name)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -78,6 +82,9 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
             documents += load_corpus(path, fallback_encoding).documents
             continue
         frame = getattr(spark.read, kind)(str(path))
+        if kind == "json" and "text" not in frame.columns:
+            documents += load_corpus(path, fallback_encoding).documents  # pages in an html field: extracted here
+            continue
         for name, ours in COLUMN_ALIASES.items():
             if name in frame.columns and ours not in frame.columns:
                 frame = frame.withColumnRenamed(name, ours)
@@ -85,8 +92,10 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
         if missing:
             raise CorpusError(f"{path}: no {', '.join(sorted(missing))} column")
         for number, row in enumerate(frame.collect(), start=1):
-            values = row.asDict()
-            documents.append(_document(values, f"{path}:{number}"))
+            record = {name: value for name, value in row.asDict().items() if value is not None}
+            where = f"{path}:{number}"
+            # The local loaders' rules: our fields, a date inferred from a dateline when none is given.
+            documents.append(document_from(str(record["id"]), record.get("text") or "", {**record, "_where": where}, where))
     seen: set[str] = set()
     for doc in documents:
         if doc.id in seen:
@@ -95,149 +104,152 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
     return [doc for doc in documents if doc.text.strip()]
 
 
-def _document(values: dict, where: str) -> Document:
-    meta = {name: (None if values.get(name) in (None, "") else str(values[name])) for name in ("source", "title", "url", "published")}
-    try:
-        published = parse_published(meta["published"]) if meta["published"] else None
-    except ValueError as error:
-        raise CorpusError(f"{where}: {error}") from None
-    return Document(str(values["id"]), values["text"] or "", meta["source"], meta["title"], meta["url"], published, where)
-
-
 def spark_scan(spark, documents: list[Document], params: ScanParams | None = None, partitions: int | None = None) -> SparkRun:
     """Scan documents with Spark; the result equals ``scan.scan``'s."""
+    from pyspark.sql import functions as F
+
     params = params or ScanParams()
     began = time.perf_counter()
     stages: dict[str, float] = {}
-    context = spark.sparkContext
-    partitions = partitions or max(2, context.defaultParallelism * 2)
+    partitions = partitions or max(2, spark.sparkContext.defaultParallelism * 2)
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step)
-    shared = context.broadcast((hasher.permutations, params, rank_by_time(documents)))
-    texts = context.parallelize(list(enumerate(doc.text for doc in documents)), partitions).cache()
+    shared = spark.sparkContext.broadcast((hasher.permutations, params, rank_by_time(documents)))
 
-    def timed(stage: str, rdd):
+    def timed(stage: str, frame):
         start = time.perf_counter()
-        rdd = rdd.cache()
-        rdd.count()
+        frame = frame.localCheckpoint()  # computed once, here, and timed as one stage
         stages[stage] = time.perf_counter() - start
-        return rdd
+        return frame
 
-    windows = timed("fingerprint", texts.mapPartitions(lambda part: _window_keys(part, shared.value)))
-    window_pairs = timed(
-        "candidates: buckets",
-        windows.flatMap(_band_entries).groupByKey(partitions).flatMap(lambda bucket: _bucket_links(bucket, shared.value)).distinct(partitions),
-    )
-    keyed = windows.map(lambda w: ((w[0], w[1]), w[2]))
+    texts = timed("read", spark.createDataFrame([(i, doc.text) for i, doc in enumerate(documents)], "doc long, text string").repartition(partitions))
+    windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
+    # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
+    # partition; there the local engine's numpy code links them, band by band.
+    entries = windows.select("doc", "window", F.posexplode("keys").alias("band", "key")).repartition(partitions, "band", "key")
+    window_pairs = timed("candidates: buckets", entries.mapInArrow(lambda batches: _link_batches(batches, shared.value), _WINDOW_PAIRS).distinct())
+    first = windows.select(F.col("doc").alias("da"), F.col("window").alias("wa"), F.col("keys").alias("ka"))
+    second = windows.select(F.col("doc").alias("db"), F.col("window").alias("wb"), F.col("keys").alias("kb"))
     doc_pairs = timed(
         "candidates: agreement",
-        window_pairs.join(keyed, partitions)
-        .map(lambda item: (item[1][0], (item[0], item[1][1])))
-        .join(keyed, partitions)
-        .filter(lambda item: _agreement(item[1][0][1], item[1][1]) >= MIN_ESTIMATE)
-        .map(lambda item: ((item[1][0][0][0], item[0][0]), 1))
-        .reduceByKey(lambda a, b: a + b, partitions),
+        window_pairs.join(first, ["da", "wa"]).join(second, ["db", "wb"])
+        .filter(F.expr(_AGREEING_ROWS) / hasher.num_perm >= MIN_ESTIMATE)  # rows agreeing / all rows
+        .groupBy("da", "db").count(),
     )
     candidate_count = doc_pairs.count()
-    alignments = timed(
-        "align",
-        doc_pairs.map(lambda pair: (pair[0][0], pair[0][1]))
-        .join(texts, partitions)
-        .map(lambda item: (item[1][0], (item[0], item[1][1])))
-        .join(texts, partitions)
-        .mapPartitions(lambda part: _align_partition(part, shared.value)),
+    to_align = doc_pairs.join(texts.select(F.col("doc").alias("da"), F.col("text").alias("ta")), "da").join(
+        texts.select(F.col("doc").alias("db"), F.col("text").alias("tb")), "db"
     )
-    found = sorted(alignments.collect(), key=_alignment_order)
+    aligned = timed("align", to_align.mapInArrow(lambda batches: _alignment_batches(batches, shared.value), _ALIGNMENTS))
+    found = sorted((Alignment(**row.asDict()) for row in aligned.collect()), key=_alignment_order)
     start = time.perf_counter()
-    components = connected_components(context, found, partitions)
+    components = connected_components(spark, found, partitions)
     stages["cluster"] = time.perf_counter() - start
     start = time.perf_counter()
     families = families_of(components, alignment_spans(found), found)
     result = conclude(families, documents, params, candidate_count, began)
     stages["attribute (driver)"] = time.perf_counter() - start
-    for rdd in (texts, windows, window_pairs, doc_pairs, alignments):
-        rdd.unpersist()
     return SparkRun(result, stages)
 
 
-def _window_keys(partition, shared):
-    """(doc, window, band keys) for every passage window of a partition's documents."""
+_WINDOWS = "doc long, window int, keys array<long>"
+_WINDOW_PAIRS = "da long, wa int, db long, wb int"
+_ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
+# Rows (two per band) on which two windows' signatures agree, computed in the JVM.
+_AGREEING_ROWS = (
+    "aggregate(zip_with(ka, kb, (x, y) -> "
+    "IF(((x ^ y) & 4294967295) = 0, 1, 0) + IF(shiftrightunsigned(x ^ y, 32) = 0, 1, 0)), 0, (total, v) -> total + v)"
+)
+
+
+def _window_batches(batches, shared):
+    """Arrow batches of (doc, window, band keys as int64) for every passage window of the
+    documents in the batches given, signed with the local engine's code."""
+    import pyarrow as pa
+
     permutations, params, _ = shared
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
-    for doc, text in partition:
-        keys = band_keys(fingerprint(tokenize(text), hasher, params.align.shingle_size).signatures)
-        for window, row in enumerate(keys):
-            yield doc, window, row.tobytes()
+    for batch in batches:
+        docs, texts = batch.column("doc").to_pylist(), batch.column("text").to_pylist()
+        keys = [band_keys(fingerprint(tokenize(text), hasher, params.align.shingle_size).signatures).view(np.int64) for text in texts]
+        counts = [len(k) for k in keys]
+        flat = np.concatenate(keys + [np.empty((0, hasher.num_perm // 2), dtype=np.int64)])
+        yield pa.RecordBatch.from_arrays(
+            [
+                pa.array(np.repeat(docs, counts).astype(np.int64)),
+                pa.array(np.concatenate([np.arange(n, dtype=np.int32) for n in counts] + [np.empty(0, np.int32)])),
+                pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), hasher.num_perm // 2).cast(pa.list_(pa.int64())),
+            ],
+            names=["doc", "window", "keys"],
+        )
 
 
-def _band_entries(window):
-    doc, number, keys = window
-    for band, key in enumerate(np.frombuffer(keys, dtype=np.uint64).tolist()):
-        yield (band, key), (doc, number)
+def _link_batches(batches, shared):
+    """The window pairs that the buckets of one partition link (a partition holds every entry of
+    its buckets): per band, entries in document order go through ``candidates.bucket_links``, the
+    local engine's own linking."""
+    import pyarrow as pa
 
-
-def _bucket_links(bucket, shared):
-    """The window pairs one bucket links: its documents' first windows with that key, each pair in
-    a bucket of at most ``clique_limit`` documents, else each one to the earliest document's."""
     _, params, rank = shared
-    first: dict[int, int] = {}
-    for doc, window in bucket[1]:
-        if doc not in first or window < first[doc]:
-            first[doc] = window
-    members = sorted(first.items())
-    if len(members) < 2:
-        return []
-    if len(members) <= params.clique_limit:
-        pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
-    else:
-        earliest = min(members, key=lambda member: rank[member[0]])
-        pairs = [tuple(sorted((earliest, other))) for other in members if other != earliest]
-    return pairs
+    batches = list(batches)
+    if not batches:
+        return
+    table = pa.Table.from_batches(batches)
+    band, key, doc, window = (table.column(name).to_numpy() for name in ("band", "key", "doc", "window"))
+    for number in np.unique(band).tolist():
+        chosen = np.flatnonzero(band == number)
+        chosen = chosen[np.lexsort((window[chosen], doc[chosen]))]  # the owner of each entry ascends
+        first, second = bucket_links(key[chosen], doc[chosen], rank, params.clique_limit)
+        a, b = chosen[first], chosen[second]
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(doc[a]), pa.array(window[a].astype(np.int32)), pa.array(doc[b]), pa.array(window[b].astype(np.int32))],
+            names=["da", "wa", "db", "wb"],
+        )
 
 
-def _agreement(first: bytes, second: bytes) -> float:
-    """The share of signature rows (two per band) on which two windows agree."""
-    differ = np.frombuffer(first, dtype=np.uint64) ^ np.frombuffer(second, dtype=np.uint64)
-    agree = int(((differ & np.uint64(0xFFFFFFFF)) == 0).sum() + ((differ >> np.uint64(32)) == 0).sum())
-    return agree / (2 * len(differ))
+def _alignment_batches(batches, shared):
+    """Arrow batches of the alignments of the (da, db, ta, tb) document pairs given."""
+    import pyarrow as pa
 
-
-def _align_partition(partition, shared):
-    """Alignments of (second, ((first, first text), second text)) document pairs."""
     _, params, _ = shared
-    for second, ((first, first_text), second_text) in partition:
-        texts = {first: first_text, second: second_text}
-        shingles = {doc: shingle_hashes(tokenize(text).words, params.align.shingle_size) for doc, text in texts.items()}
-        yield from align_pairs([(first, second)], texts, shingles, params.align)
+    names = ["first", "first_start", "first_end", "second", "second_start", "second_end", "similarity"]
+    for batch in batches:
+        found = []
+        for a, b, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "db", "ta", "tb"))):
+            texts = {a: text_a, b: text_b}
+            shingles = {doc: shingle_hashes(tokenize(text).words, params.align.shingle_size) for doc, text in texts.items()}
+            found += align_pairs([(a, b)], texts, shingles, params.align)
+        yield pa.RecordBatch.from_pylist([{name: getattr(f, name) for name in names} for f in found],
+                                         schema=pa.schema([(n, pa.float64() if n == "similarity" else pa.int64()) for n in names]))
 
 
 def _alignment_order(a: Alignment) -> tuple:
     return (a.first, a.second, a.first_start, a.second_start, a.first_end, a.second_end)
 
 
-def connected_components(context, alignments: list[Alignment], partitions: int) -> list[list[int]]:
+def connected_components(spark, alignments: list[Alignment], partitions: int) -> list[list[int]]:
     """Spans (2k and 2k + 1 for alignment k) grouped into connected components by label
     propagation in Spark: every span takes the smallest label among itself and its neighbours,
     until a round moves none."""
+    from pyspark.sql import functions as F
+
     spans = alignment_spans(alignments)
     if not spans:
         return []
-    by_doc = context.parallelize([(span.doc, (index, span.start, span.end)) for index, span in enumerate(spans)], partitions)
+    by_doc = spark.sparkContext.parallelize([(span.doc, (index, span.start, span.end)) for index, span in enumerate(spans)], partitions)
     overlaps = by_doc.groupByKey(partitions).flatMap(lambda doc: overlap_links(list(doc[1])))
-    joined = context.parallelize([(2 * k, 2 * k + 1) for k in range(len(alignments))], partitions).union(overlaps)
-    edges = joined.flatMap(lambda edge: [edge, (edge[1], edge[0])]).distinct(partitions).cache()
-    labels = context.parallelize([(index, index) for index in range(len(spans))], partitions)
+    joined = spark.sparkContext.parallelize([(2 * k, 2 * k + 1) for k in range(len(alignments))], partitions).union(overlaps)
+    edges = spark.createDataFrame(joined.flatMap(lambda edge: [edge, (edge[1], edge[0])]), "src long, dst long").distinct().localCheckpoint()
+    labels = spark.range(len(spans)).select(F.col("id"), F.col("id").alias("label")).localCheckpoint()
     while True:
-        proposed = edges.join(labels, partitions).map(lambda item: (item[1][0], item[1][1]))
-        updated = labels.union(proposed).reduceByKey(min, partitions)
-        updated.localCheckpoint()  # each round's labels cut the lineage: rounds do not pile up
-        moved = updated.join(labels, partitions).filter(lambda item: item[1][0] != item[1][1]).count()
+        proposed = edges.join(labels.withColumnRenamed("id", "src"), "src").select(F.col("dst").alias("id"), "label")
+        updated = labels.union(proposed).groupBy("id").agg(F.min("label").alias("label")).localCheckpoint()
+        moved = updated.join(labels.withColumnRenamed("label", "before"), "id").filter("label != before").count()
         labels = updated
         if moved == 0:
             break
-    edges.unpersist()
     components: dict[int, list[int]] = defaultdict(list)
-    for index, label in sorted(labels.collect()):
-        components[label].append(index)
+    for row in labels.orderBy("id").collect():
+        components[row["label"]].append(row["id"])
     return list(components.values())
 
 
