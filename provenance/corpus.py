@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 from typing import Iterable, Iterator
 
 from .dates import Published, infer_published, parse_published
-from .workers import PARALLEL_FROM, pool_map, worker_count
+from .workers import PARALLEL_FROM, batched, pool_map, worker_count
 from .pages import HTML_SUFFIXES, WARC_SUFFIXES, CrawledPage, Page, PageError, declared_charset, extract_page, read_warc
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -131,7 +131,7 @@ def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterat
     try:
         # Pages are extracted a batch at a time (in a pool once there are many), so that a crawl
         # of any size passes through without its HTML held whole.
-        batches = _batches(read_warc(path), PARALLEL_FROM)
+        batches = batched(read_warc(path), PARALLEL_FROM)
         first = next(batches, [])
         with pool_map(worker_count(None, len(first)), chunksize=PAGES_PER_TASK) as run:
             for batch in chain([first], batches):
@@ -150,12 +150,6 @@ def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterat
 def _crawled_text(crawled: CrawledPage, path: Path, fallback_encoding: str | None) -> Page:
     html = _decode(Path(f"{path}@{crawled.offset}"), crawled.html, fallback_encoding, declared=crawled.charset or declared_charset(crawled.html))
     return extract_page(html, crawled.url or None)
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _is_warc(path: Path) -> bool:

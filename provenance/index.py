@@ -37,6 +37,7 @@ from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
 from .normalize import tokenize
 from .scan import ScanParams
+from .workers import batched
 
 SCHEMA_VERSION = "2"  # 1 kept band keys in one B-tree
 INDEX_BANDS = 8  # of the 32 bands of two rows: a 12-word passage still collides, with a quarter of the rows
@@ -88,12 +89,6 @@ def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> np.ndarray:
     return document_keys(fingerprint(tokenize(text), hasher, shingle_size).signatures, INDEX_BANDS)
 
 
-def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(documents)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 _worker: dict = {}
 
 
@@ -120,7 +115,7 @@ def keyed_batches(
     """Documents in batches, each with its documents' index band keys. The keys are computed by
     ``workers`` processes (default: one per core) one batch ahead of the caller, so hashing and
     writing overlap; a single batch is hashed here."""
-    batches = _batches(documents, batch_size)
+    batches = batched(documents, batch_size)
     first = next(batches, None)
     if first is None:
         return

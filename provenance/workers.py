@@ -6,12 +6,20 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 PARALLEL_FROM = 1000  # documents: a smaller job is done before worker processes pay for themselves
 
 # map(function, *iterables): builtins.map, or a process pool's map.
 Mapper = Callable[..., Iterable]
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of ``size`` items (the last one shorter), taken as they are needed."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def worker_count(requested: int | None, documents: int) -> int:

@@ -1,5 +1,6 @@
 """scan --engine spark: a real local Spark session (2 threads) gives the local engine's results."""
 
+import importlib.util
 import json
 import os
 import shutil
@@ -22,11 +23,8 @@ def spark():
     reason = None
     if shutil.which("java") is None:
         reason = "Java is not installed here (CI installs it)"
-    else:
-        try:
-            import pyspark  # noqa: F401
-        except ImportError:
-            reason = "pyspark is not installed here (the test extra installs it)"
+    elif importlib.util.find_spec("pyspark") is None:
+        reason = "pyspark is not installed here (the test extra installs it)"
     if reason:
         if os.environ.get("PROVENANCE_CI"):
             pytest.fail(reason + ": .ci/run must provide it")
