@@ -21,6 +21,7 @@ unpickled: values are UTF-8 text, JSON and packed integers, checked as they are 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
@@ -122,6 +123,14 @@ class RedisIndex:
         self._remove = self.server.register_script(_REMOVE)
         self._append = self.server.register_script(_APPEND)
 
+    @contextmanager
+    def _answers(self) -> Iterator[None]:
+        """A server gone or refusing mid-way is one IndexFileError, as a broken index file is."""
+        try:
+            yield
+        except self._errors as error:
+            raise IndexFileError(f"{self.path}: Redis answered {type(error).__name__}: {error}") from None
+
     def _key(self, *parts: object) -> str:
         return ":".join([self.prefix, *map(str, parts)])
 
@@ -169,13 +178,11 @@ class RedisIndex:
         """Add documents a batch at a time; an id indexed before is replaced when its text changed
         and left alone when it did not, whoever else is adding at the same time."""
         report = AddReport()
-        try:
+        with self._answers():
             for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
                 self._add_batch(batch, keys, report)
                 if progress:
                     progress(len(batch))
-        except self._errors as error:
-            raise IndexFileError(f"{self.path}: Redis answered {type(error).__name__}: {error}") from None
         return report
 
     def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None:
@@ -226,19 +233,25 @@ class RedisIndex:
 
     def remove(self, ids: list[str]) -> None:
         """Remove documents by id, all or none: an unknown id raises IndexFileError."""
-        unknown = self._remove(args=[self.prefix, *ids])
+        with self._answers():
+            unknown = self._remove(args=[self.prefix, *ids])
         if unknown:
             raise IndexFileError(f"{self.path}: no document with id {unknown.decode('utf-8')!r}")
 
     # -- reading ---------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return self.server.hlen(self._key("ids"))
+        with self._answers():
+            return self.server.hlen(self._key("ids"))
 
     def _live_rows(self) -> list[int]:
         return sorted(int(row) for row in self.server.hvals(self._key("ids")))
 
     def stats(self) -> dict:
+        with self._answers():
+            return self._stats()
+
+    def _stats(self) -> dict:
         sources, dates = set(), []
         for doc in self.documents():
             sources.add(doc.source)
@@ -257,8 +270,9 @@ class RedisIndex:
 
     def documents(self, rows: Iterable[int] | None = None) -> Iterator[Document]:
         """All live documents in the order they were added, or those stored under ``rows``."""
-        for _, doc in self._fetch(self._live_rows() if rows is None else sorted(set(rows))):
-            yield doc
+        with self._answers():
+            for _, doc in self._fetch(self._live_rows() if rows is None else sorted(set(rows))):
+                yield doc
 
     def _fetch(self, rows: list[int]) -> Iterator[tuple[int, Document]]:
         """(row, document) for each of ``rows`` still stored, in the order given."""
@@ -281,6 +295,10 @@ class RedisIndex:
     def candidates(self, text: str, limit: int = 100) -> list[Document]:
         """The ``limit`` indexed documents sharing the most band keys with a text, in the order they
         were added (as the SQLite index gives them)."""
+        with self._answers():
+            return self._candidates(text, limit)
+
+    def _candidates(self, text: str, limit: int) -> list[Document]:
         keys = self.keys_of(text)
         if len(keys) == 0:
             return []

@@ -36,22 +36,29 @@ def redis_server(tmp_path_factory):
         if os.environ.get("PROVENANCE_CI"):
             pytest.fail("redis-server is missing: .ci/run installs and starts it")
         pytest.skip("redis-server is not installed here (CI installs it); the Redis index was not tested")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
                               stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
+    wait_for(port)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nobody listens once the probe closes
+
+
+def wait_for(port: int) -> None:
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
+            return
         except OSError:
             time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait()
 
 
 @pytest.fixture
@@ -206,12 +213,25 @@ def test_cli_takes_a_redis_url_wherever_it_takes_an_index(redis_url, tmp_path):
 
 
 def test_an_unreachable_server_or_an_empty_one_is_one_line_and_exit_2(redis_url):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # nobody listens once the probe closes
-    out = runner.invoke(app, ["index", "stats", "--index", f"redis://127.0.0.1:{port}/0"])
+    out = runner.invoke(app, ["index", "stats", "--index", f"redis://127.0.0.1:{free_port()}/0"])
     assert out.exit_code == 2 and out.output.count("\n") == 1 and "ConnectionError" in out.output
     out = runner.invoke(app, ["check", str(SAMPLES / "000_c02b9bcadfbfddb0.txt"), "--against", redis_url])
     assert out.exit_code == 2 and "no provenance index here" in out.output
     with pytest.raises(IndexFileError, match="not a Redis URL"):
         open_index("redis://127.0.0.1:notaport/0")
+
+
+def test_a_server_that_goes_away_mid_use_is_an_index_error(redis_server, tmp_path):
+    binary = shutil.which("redis-server")
+    port = free_port()
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    wait_for(port)
+    documents = load_corpus(SAMPLES).documents
+    with RedisIndex(f"redis://127.0.0.1:{port}/0") as index:
+        index.add(documents)
+        server.terminate()
+        server.wait()
+        for use in (lambda: index.candidates(documents[0].text), lambda: len(index), index.stats,
+                    lambda: list(index.documents()), lambda: index.remove(["000"]), lambda: index.add(documents[:1])):
+            with pytest.raises(IndexFileError, match="Redis answered"):
+                use()
