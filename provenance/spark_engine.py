@@ -61,13 +61,17 @@ def spark_session(master: str | None = None, app_name: str = "provenance scan", 
     except ImportError:
         raise CorpusError("the Spark engine needs pyspark and Java 17+ (pip install 'provenance[spark]')") from None
     builder = SparkSession.builder if master is None else SparkSession.builder.master(master)
-    session = (
-        builder.appName(app_name)
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-        .getOrCreate()
-    )
+    try:
+        session = (
+            builder.appName(app_name)
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+            .getOrCreate()
+        )
+    except Exception as error:  # py4j and pyspark raise several kinds; the first line says which
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CorpusError(f"cannot start Spark with master {master or 'local[*]'!r}: {reason} (Java 17+ on PATH or JAVA_HOME?)") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
 

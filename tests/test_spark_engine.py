@@ -83,3 +83,13 @@ def test_cli_spark_engine_json_and_parquet(spark, tmp_path):
     assert spark.read.parquet(str(out / "documents")).count() == 5
     refused = runner.invoke(app, ["scan", str(SAMPLES), "-f", "parquet", "-o", str(out)])
     assert refused.exit_code == 2 and "--engine spark" in refused.output
+
+
+def test_spark_that_cannot_start_is_one_line_and_exit_2(spark):
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "JAVA_HOME": "/nonexistent"}  # pyspark starts Java from JAVA_HOME when set
+    out = subprocess.run([sys.executable, "-m", "provenance", "scan", str(SAMPLES), "--engine", "spark"], capture_output=True, text=True, env=environment, timeout=120)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().splitlines()[-1].startswith("error: cannot start Spark with master 'local[*]'")
