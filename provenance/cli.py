@@ -100,7 +100,10 @@ def main(
 
 @app.command("scan")
 def scan_command(
-    corpus: Optional[List[Path]] = typer.Argument(None, help="Directories of .txt/.md/.html files and WARC crawls (optional manifest.csv/.jsonl), JSONL files (a text or html field) or .warc(.gz) files."),
+    corpus: Optional[List[str]] = typer.Argument(
+        None,
+        help="Directories of .txt/.md/.html files and WARC crawls (optional manifest.csv/.jsonl), JSONL files (a text or html field) or .warc(.gz) files; with --engine spark also Parquet, and hdfs://, s3a:// ... URLs.",
+    ),
     db: Optional[str] = typer.Option(None, "--db", "--index", help="Scan the documents of this index, a file or redis:// URL (with or instead of CORPUS)."),
     output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading, parquet (a folder given by -o; spark engine)."),
     output: Optional[Path] = _OUTPUT_OPTION,

@@ -80,13 +80,15 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
     """Documents in input order. JSONL and Parquet are read by Spark (our names or passim's:
     series, date); directories, pages and crawls by the local loaders."""
     documents: list[Document] = []
-    for path in map(Path, paths):
-        kind = SPARK_FORMATS.get(path.suffix.lower()) if path.is_file() or path.suffix.lower() == ".parquet" else None
+    for location in map(str, paths):
+        remote = "://" in location  # hdfs://, s3a://, file://: for Spark to read
+        path = Path(location)
+        kind = SPARK_FORMATS.get(path.suffix.lower()) if remote or path.is_file() or path.suffix.lower() == ".parquet" else None
         if kind is None:
             documents += load_corpus(path, fallback_encoding).documents
             continue
-        frame = getattr(spark.read, kind)(str(path))
-        if kind == "json" and "text" not in frame.columns:
+        frame = getattr(spark.read, kind)(location)
+        if kind == "json" and "text" not in frame.columns and not remote:
             documents += load_corpus(path, fallback_encoding).documents  # pages in an html field: extracted here
             continue
         for name, ours in COLUMN_ALIASES.items():
@@ -94,10 +96,10 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
                 frame = frame.withColumnRenamed(name, ours)
         missing = {"id", "text"} - set(frame.columns)
         if missing:
-            raise CorpusError(f"{path}: no {', '.join(sorted(missing))} column")
+            raise CorpusError(f"{location}: no {', '.join(sorted(missing))} column")
         for number, row in enumerate(frame.collect(), start=1):
             record = {name: value for name, value in row.asDict().items() if value is not None}
-            where = f"{path}:{number}"
+            where = f"{location}:{number}"
             # The local loaders' rules: our fields, a date inferred from a dateline when none is given.
             documents.append(document_from(str(record["id"]), record.get("text") or "", {**record, "_where": where}, where))
     seen: set[str] = set()

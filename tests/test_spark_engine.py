@@ -64,7 +64,7 @@ def test_jsonl_with_passim_names_and_parquet_are_read_by_spark(spark, tmp_path):
     jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     spark.createDataFrame(rows).write.parquet(str(tmp_path / "corpus.parquet"))
     expected = [(d.id, d.text, d.source, d.title, d.published) for d in load_corpus(SAMPLES).documents]
-    for corpus in (jsonl, tmp_path / "corpus.parquet"):
+    for corpus in (jsonl, tmp_path / "corpus.parquet", (tmp_path / "corpus.parquet").as_uri()):  # a URL goes to Spark as given
         documents = read_documents(spark, [corpus])
         assert sorted((d.id, d.text, d.source, d.title, d.published) for d in documents) == sorted(expected)
 
