@@ -27,7 +27,7 @@ from .corpus import CorpusError, Document, read_directory, read_page, read_text
 from .dates import parse_published
 from .pages import HTML_SUFFIXES
 from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
-from .index import Index
+from .index import ArchiveIndex
 from .scan import ScanParams, scan
 
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
@@ -107,7 +107,7 @@ def _allowed(source: str | None, allow: tuple[str, ...]) -> bool:
     return bool(source) and any(a.casefold() in source.casefold() for a in allow)
 
 
-def check_draft(draft: Document, index: Index, policy: Policy = Policy(), params: ScanParams | None = None) -> DraftReport:
+def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(), params: ScanParams | None = None) -> DraftReport:
     params = params or index.params
     params = replace(params, align=replace(params.align, min_words=policy.min_words))
     archive = [doc for doc in index.candidates(draft.text, limit=CANDIDATES) if doc.id != draft.id]

@@ -22,7 +22,9 @@ import os
 import sqlite3
 import threading
 import time
+from abc import ABC, abstractmethod
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -66,7 +68,7 @@ class AddReport:
     unchanged: int = 0  # ids already indexed with the same text
 
 
-def open_index(location: str | Path, params: ScanParams | None = None, create: bool = True):
+def open_index(location: str | Path, params: ScanParams | None = None, create: bool = True) -> ArchiveIndex:
     """An index by where it lives: a ``redis://`` URL (a shared ``RedisIndex``) or a SQLite file."""
     from .redis_index import RedisIndex, is_redis_url
 
@@ -149,7 +151,53 @@ def digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-class Index:
+class ArchiveIndex(ABC):
+    """What every index does the same way, wherever its documents and keys are kept: adding a
+    batch at a time, the keys it looks texts up by, and closing as a context manager."""
+
+    params: ScanParams
+    hasher: PassageHasher
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @abstractmethod
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None: ...
+
+    def _failures_translated(self) -> AbstractContextManager:
+        """A context in which the store's own errors become IndexFileError (none by default)."""
+        return nullcontext()
+
+    def __enter__(self) -> ArchiveIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def keys_of(self, text: str) -> np.ndarray:
+        """The distinct index band keys of a text's passages, as int64."""
+        return _keys(text, self.hasher, self.params.align.shingle_size)
+
+    def add(
+        self,
+        documents: Iterable[Document],
+        batch_size: int = 5000,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> AddReport:
+        """Add documents a batch at a time, each batch whole or not at all; an id indexed before is
+        replaced when its text changed and left alone when it did not, whoever else is adding at
+        the same time. Keys are computed as ``keyed_batches`` computes them."""
+        report = AddReport()
+        with self._failures_translated():
+            for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
+                self._add_batch(batch, keys, report)
+                if progress:
+                    progress(len(batch))
+        return report
+
+
+class Index(ArchiveIndex):
     """``Index(path)`` opens or creates an index; ``Index(":memory:")`` is a throwaway one."""
 
     def __init__(self, path: str | Path, params: ScanParams | None = None, create: bool = True):
@@ -208,34 +256,9 @@ class Index:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Index:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- writing ---------------------------------------------------------------------------------
 
-    def keys_of(self, text: str) -> np.ndarray:
-        """The distinct index band keys of a text's passages, as int64."""
-        return _keys(text, self.hasher, self.params.align.shingle_size)
-
-    def add(
-        self,
-        documents: Iterable[Document],
-        batch_size: int = 5000,
-        progress: Callable[[int], None] | None = None,
-        workers: int | None = None,
-    ) -> AddReport:
-        """Add documents in batches of one transaction each; an id indexed before is replaced when
-        its text changed and left alone when it did not. Keys are computed as ``keyed_batches``
-        computes them."""
-        report = AddReport()
-        for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
-            self._add_batch(batch, keys, report, progress)
-        return report
-
-    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport, progress) -> None:
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None:
         prepared = [(doc, digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
         with self._writing():
             key_rows, owners = [], []
@@ -260,8 +283,6 @@ class Index:
         # A merge of its own: a kill during it loses no added document, and readers keep working.
         with self._writing():
             self.keys.merge()
-        if progress:
-            progress(len(batch))
 
     def _writing(self):
         """One write transaction: committed on success, rolled back on any error or interrupt."""

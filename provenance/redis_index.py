@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 
 from .corpus import Document
 from .dates import parse_published
 from .fingerprint import PassageHasher
-from .index import AddReport, IndexFileError, _keys, digest, fingerprint_settings, keyed_batches
+from .index import AddReport, ArchiveIndex, IndexFileError, digest, fingerprint_settings
 from .scan import ScanParams
 
 SCHEMA_VERSION = "redis-1"
@@ -99,7 +99,7 @@ def is_redis_url(location: str | object) -> bool:
     return isinstance(location, str) and location.startswith(URL_SCHEMES)
 
 
-class RedisIndex:
+class RedisIndex(ArchiveIndex):
     """``RedisIndex("redis://127.0.0.1:6379/0")`` opens (or, with ``create``, starts) the index
     kept on that server."""
 
@@ -124,7 +124,7 @@ class RedisIndex:
         self._append = self.server.register_script(_APPEND)
 
     @contextmanager
-    def _answers(self) -> Iterator[None]:
+    def _failures_translated(self) -> Iterator[None]:
         """A server gone or refusing mid-way is one IndexFileError, as a broken index file is."""
         try:
             yield
@@ -157,33 +157,7 @@ class RedisIndex:
     def close(self) -> None:
         self.server.close()
 
-    def __enter__(self) -> RedisIndex:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- writing ---------------------------------------------------------------------------------
-
-    def keys_of(self, text: str) -> np.ndarray:
-        return _keys(text, self.hasher, self.params.align.shingle_size)
-
-    def add(
-        self,
-        documents: Iterable[Document],
-        batch_size: int = 5000,
-        progress: Callable[[int], None] | None = None,
-        workers: int | None = None,
-    ) -> AddReport:
-        """Add documents a batch at a time; an id indexed before is replaced when its text changed
-        and left alone when it did not, whoever else is adding at the same time."""
-        report = AddReport()
-        with self._answers():
-            for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
-                self._add_batch(batch, keys, report)
-                if progress:
-                    progress(len(batch))
-        return report
 
     def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None:
         digests = [digest(doc.text) for doc in batch]
@@ -233,7 +207,7 @@ class RedisIndex:
 
     def remove(self, ids: list[str]) -> None:
         """Remove documents by id, all or none: an unknown id raises IndexFileError."""
-        with self._answers():
+        with self._failures_translated():
             unknown = self._remove(args=[self.prefix, *ids])
         if unknown:
             raise IndexFileError(f"{self.path}: no document with id {unknown.decode('utf-8')!r}")
@@ -241,14 +215,14 @@ class RedisIndex:
     # -- reading ---------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        with self._answers():
+        with self._failures_translated():
             return self.server.hlen(self._key("ids"))
 
     def _live_rows(self) -> list[int]:
         return sorted(int(row) for row in self.server.hvals(self._key("ids")))
 
     def stats(self) -> dict:
-        with self._answers():
+        with self._failures_translated():
             return self._stats()
 
     def _stats(self) -> dict:
@@ -270,7 +244,7 @@ class RedisIndex:
 
     def documents(self, rows: Iterable[int] | None = None) -> Iterator[Document]:
         """All live documents in the order they were added, or those stored under ``rows``."""
-        with self._answers():
+        with self._failures_translated():
             for _, doc in self._fetch(self._live_rows() if rows is None else sorted(set(rows))):
                 yield doc
 
@@ -295,7 +269,7 @@ class RedisIndex:
     def candidates(self, text: str, limit: int = 100) -> list[Document]:
         """The ``limit`` indexed documents sharing the most band keys with a text, in the order they
         were added (as the SQLite index gives them)."""
-        with self._answers():
+        with self._failures_translated():
             return self._candidates(text, limit)
 
     def _candidates(self, text: str, limit: int) -> list[Document]:
