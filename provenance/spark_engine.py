@@ -40,6 +40,12 @@ from .scan import ScanParams, ScanResult, align_pairs, conclude, rank_by_time
 
 # passim's column names, read as ours.
 COLUMN_ALIASES = {"series": "source", "date": "published"}
+TEXTS_PER_SLICE = 1000
+# Groups of buckets per partition: enough that Spark's hashing of group numbers spreads them evenly.
+BUCKET_GROUPS_PER_PARTITION = 8
+# Documents signed per Arrow batch: their windows' keys come to about 6 MB (Spark hands over
+# 10,000 rows at a time, whose 250 MB of keys overran Arrow's 1 GB of direct memory).
+DOCUMENTS_PER_BATCH = 256
 SPARK_FORMATS = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet": "parquet"}
 
 
@@ -127,11 +133,15 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
         stages[stage] = time.perf_counter() - start
         return frame
 
-    texts = timed("read", spark.createDataFrame([(i, doc.text) for i, doc in enumerate(documents)], "doc long, text string").repartition(partitions))
+    # A list from the driver travels inside Spark's tasks: slices of about 1,000 texts keep each
+    # task small (two slices of 100,000 texts overran a 1 GB driver heap).
+    rows = spark.sparkContext.parallelize([(i, doc.text) for i, doc in enumerate(documents)], max(partitions, len(documents) // TEXTS_PER_SLICE + 1))
+    texts = timed("read", spark.createDataFrame(rows, "doc long, text string").repartition(partitions))
     windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
     # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
     # partition; there the local engine's numpy code links them, band by band.
-    entries = windows.select("doc", "window", F.posexplode("keys").alias("band", "key")).repartition(partitions, "band", "key")
+    buckets = partitions * BUCKET_GROUPS_PER_PARTITION
+    entries = windows.mapInArrow(lambda batches: _entry_batches(batches, buckets), _ENTRIES).repartition(partitions, "bucket")
     window_pairs = timed("candidates: buckets", entries.mapInArrow(lambda batches: _link_batches(batches, shared.value), _WINDOW_PAIRS).distinct())
     first = windows.select(F.col("doc").alias("da"), F.col("window").alias("wa"), F.col("keys").alias("ka"))
     second = windows.select(F.col("doc").alias("db"), F.col("window").alias("wb"), F.col("keys").alias("kb"))
@@ -158,6 +168,10 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
 
 
 _WINDOWS = "doc long, window int, keys array<long>"
+_ENTRIES = "bucket int, entries binary"
+# An entry of a band key, packed: Spark moves a few large rows far faster than one row per key
+# (40 M rows of one key each took 80 of a 20,000-document scan's 85 s).
+_ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("window", "<i4"), ("band", "<i4")])
 _WINDOW_PAIRS = "da long, wa int, db long, wb int"
 _ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
 # Rows (two per band) on which two windows' signatures agree, computed in the JVM.
@@ -174,7 +188,7 @@ def _window_batches(batches, shared):
 
     permutations, params, _ = shared
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
-    for batch in batches:
+    for batch in _slices(batches, DOCUMENTS_PER_BATCH):
         docs, texts = batch.column("doc").to_pylist(), batch.column("text").to_pylist()
         keys = [band_keys(fingerprint(tokenize(text), hasher, params.align.shingle_size).signatures).view(np.int64) for text in texts]
         counts = [len(k) for k in keys]
@@ -189,18 +203,54 @@ def _window_batches(batches, shared):
         )
 
 
+def _entry_batches(batches, buckets: int):
+    """Arrow batches of (bucket, packed entries): every band key of the windows given as a
+    (doc, key, window, band) entry, packed per group of buckets so that Spark's shuffle brings
+    every entry of a key to one partition. A key repeating the one of the document's previous
+    window in the same band is left out, as the local engine leaves it out (a third of them)."""
+    import pyarrow as pa
+
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        keys = batch.column("keys").flatten().to_numpy().reshape(batch.num_rows, -1)
+        doc, window = batch.column("doc").to_numpy(), batch.column("window").to_numpy()
+        repeats = np.zeros(keys.shape, dtype=bool)
+        repeats[1:] = (keys[1:] == keys[:-1]) & (doc[1:] == doc[:-1])[:, None]
+        kept = np.flatnonzero(~repeats.ravel())
+        rows, bands = np.divmod(kept, keys.shape[1])
+        entries = np.empty(len(kept), dtype=_ENTRY)
+        entries["doc"], entries["window"], entries["band"], entries["key"] = doc[rows], window[rows], bands, keys.ravel()[kept]
+        # Minimum hash values are small, so the key's low bits are mixed with its band first.
+        mixed = (entries["key"].view(np.uint64) ^ entries["band"].astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+        bucket = ((mixed >> np.uint64(32)) % np.uint64(buckets)).astype(np.uint16 if buckets <= 1 << 16 else np.uint32)
+        order = np.argsort(bucket, kind="stable")
+        entries, bucket = entries[order], bucket[order]
+        starts = np.flatnonzero(np.concatenate(([True], bucket[1:] != bucket[:-1])))
+        ends = np.concatenate((starts[1:], [len(bucket)]))
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(bucket[starts].astype(np.int32)), pa.array([entries[a:b].tobytes() for a, b in zip(starts, ends)], type=pa.binary())],
+            names=["bucket", "entries"],
+        )
+
+
+def _slices(batches, rows: int):
+    """Arrow batches cut to at most ``rows`` rows each."""
+    for batch in batches:
+        for start in range(0, batch.num_rows, rows):
+            yield batch.slice(start, rows)
+
+
 def _link_batches(batches, shared):
     """The window pairs that the buckets of one partition link (a partition holds every entry of
-    its buckets): per band, entries in document order go through ``candidates.bucket_links``, the
+    its buckets, packed as ``_entry_batches`` packs them): per band, entries in document order go through ``candidates.bucket_links``, the
     local engine's own linking."""
     import pyarrow as pa
 
     _, params, rank = shared
-    batches = list(batches)
-    if not batches:
-        return
-    table = pa.Table.from_batches(batches)
-    band, key, doc, window = (table.column(name).to_numpy() for name in ("band", "key", "doc", "window"))
+    packed = b"".join(blob for batch in batches for blob in batch.column("entries").to_pylist())
+    entries = np.frombuffer(packed, dtype=_ENTRY)
+    band, key, doc, window = (entries[name] for name in ("band", "key", "doc", "window"))
     for number in np.unique(band).tolist():
         chosen = np.flatnonzero(band == number)
         chosen = chosen[np.lexsort((window[chosen], doc[chosen]))]  # the owner of each entry ascends

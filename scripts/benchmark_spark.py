@@ -41,7 +41,7 @@ def main() -> None:
         same = to_json(run.result)["clusters"] == to_json(local)["clusters"]
         rows.append([size, f"{local_seconds:.1f}", f"{spark_seconds:.1f}", f"{spark_seconds / local_seconds:.1f}x", len(local.families), "yes" if same else "NO"])
         stage_rows[size] = run.stages
-        print(f"{size} documents done", flush=True)
+        print(f"{size} documents: local {local_seconds:.1f} s, spark {spark_seconds:.1f} s, stages {run.stages}", flush=True)
     print(f"Spark session start ({args.master}): {startup:.1f} s, not counted below")
     print(tabulate(rows, headers=["documents", "local s", "spark s", "spark / local", "families", "same clusters"], disable_numparse=True))
     stages = list(next(iter(stage_rows.values())))
