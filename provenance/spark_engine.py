@@ -41,6 +41,9 @@ from .scan import ScanParams, ScanResult, align_pairs, conclude, rank_by_time
 # passim's column names, read as ours.
 COLUMN_ALIASES = {"series": "source", "date": "published"}
 TEXTS_PER_SLICE = 1000
+# A document leaves about 2,000 band-key entries to link: partitions of 2,500 documents' entries
+# (about 120 MB) keep the linking's sorts small; fewer, larger ones took longer than linear.
+DOCUMENTS_PER_LINK_PARTITION = 2_500
 # Groups of buckets per partition: enough that Spark's hashing of group numbers spreads them evenly.
 BUCKET_GROUPS_PER_PARTITION = 8
 # Documents signed per Arrow batch: their windows' keys come to about 6 MB (Spark hands over
@@ -140,8 +143,9 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
     windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
     # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
     # partition; there the local engine's numpy code links them, band by band.
-    buckets = partitions * BUCKET_GROUPS_PER_PARTITION
-    entries = windows.mapInArrow(lambda batches: _entry_batches(batches, buckets), _ENTRIES).repartition(partitions, "bucket")
+    link_partitions = max(partitions, len(documents) // DOCUMENTS_PER_LINK_PARTITION)
+    buckets = link_partitions * BUCKET_GROUPS_PER_PARTITION
+    entries = windows.mapInArrow(lambda batches: _entry_batches(batches, buckets), _ENTRIES).repartition(link_partitions, "bucket")
     window_pairs = timed("candidates: buckets", entries.mapInArrow(lambda batches: _link_batches(batches, shared.value), _WINDOW_PAIRS).distinct())
     first = windows.select(F.col("doc").alias("da"), F.col("window").alias("wa"), F.col("keys").alias("ka"))
     second = windows.select(F.col("doc").alias("db"), F.col("window").alias("wb"), F.col("keys").alias("kb"))
