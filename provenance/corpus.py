@@ -230,7 +230,9 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
     text = _decode(path, _read_bytes(path), fallback_encoding)
     rows: list[dict] = []
     if path.suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))  # the csv module reads line ends itself
+        # The csv module reads line ends itself; strict, so that an unclosed quote is an error, not a
+        # field that swallows the rest of the file.
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         try:
             columns = {FIELD_ALIASES.get(c, c) for c in (reader.fieldnames or [])}
             if not columns & {"path", "id"}:
@@ -241,7 +243,7 @@ def _read_manifest(root: Path, fallback_encoding: str | None) -> list[dict]:
                     raise CorpusError(f"{where}: more values than columns")
                 rows.append(_canonical_fields(row, where))
         except csv.Error as error:
-            raise CorpusError(f"{path}:{reader.line_num}: malformed CSV ({error})") from None
+            raise CorpusError(f"{path}: malformed CSV ({error}, after line {reader.line_num})") from None
     else:
         for _, where, record in _json_lines(path, text.split("\n")):
             if not ({"path", "id"} & record.keys()):
@@ -282,9 +284,10 @@ def _json_lines(path: Path, lines: Iterable[str]) -> Iterator[tuple[int, str, di
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))  # a line cut short inside a string: "unterminated", not "control character"
         except json.JSONDecodeError as error:
-            raise CorpusError(f"{where}: malformed JSON ({error.msg} at column {error.colno})") from None
+            # Some of json's messages end in "at" ("Unterminated string starting at").
+            raise CorpusError(f"{where}: malformed JSON ({error.msg.removesuffix(' at')} at column {error.colno})") from None
         if not isinstance(record, dict):
             raise CorpusError(f"{where}: expected a JSON object, got {type(record).__name__}")
         yield number, where, _canonical_fields(record, where)

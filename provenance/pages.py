@@ -145,6 +145,8 @@ def read_warc(path: Path) -> Iterator[CrawledPage]:
                     raise PageError(f"not a readable WARC file (it breaks off inside the record at byte {offset}: cut short?)")
                 if page is not None:
                     yield replace(page, offset=offset)
+    except AttributeError:  # warcio's own parser, on a response record without a WARC-Target-URI
+        raise PageError("not a readable WARC file (a response record without its WARC-Target-URI header)") from None
     except (ArchiveLoadFailed, EOFError, zlib.error, ValueError) as error:
         raise PageError(f"not a readable WARC file ({str(error).strip() or type(error).__name__})") from None
 

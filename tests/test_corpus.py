@@ -109,6 +109,10 @@ def test_fallback_encoding_reads_windows_text(tmp_path):
             r"manifest\.csv: manifest needs a 'path' or 'id' column",
         ),
         (
+            lambda d: ((d / "a.txt").write_text("x"), (d / "manifest.csv").write_text('path,source\n"a.txt,AFP\n')),
+            r"manifest\.csv: malformed CSV \(unexpected end of data, after line 1\)",
+        ),
+        (
             lambda d: ((d / "a.txt").write_text("x"), (d / "b.txt").write_text("y"), (d / "manifest.csv").write_text("path,id\na.txt,same\nb.txt,same\n")),
             r"b\.txt: duplicate id 'same' \(first seen in .*a\.txt\)",
         ),
@@ -123,7 +127,8 @@ def test_bad_directories(tmp_path, setup, message):
 @pytest.mark.parametrize(
     "lines, message",
     [
-        (['{"id": "a", "text": "ok"}', '{"id": "b", "text": '], r"corpus\.jsonl:2: malformed JSON"),
+        (['{"id": "a", "text": "ok"}', '{"id": "b", "text": '], r"corpus\.jsonl:2: malformed JSON \(Expecting value at column 21\)"),
+        (['{"id": "b", "text": "cut short'], r"corpus\.jsonl:1: malformed JSON \(Unterminated string starting at column 21\)"),
         (['["a", "b"]'], r"corpus\.jsonl:1: expected a JSON object, got list"),
         (['{"text": "no id"}'], r"corpus\.jsonl:1: missing 'id'"),
         (['{"id": "a", "text": 5}'], r"corpus\.jsonl:1: 'text' must be a string"),

@@ -1,6 +1,7 @@
 """Web pages in: .html files, JSONL html fields and WARC crawls, their text, outlets, dates and
 encodings."""
 
+import gzip
 import json
 import shutil
 
@@ -137,6 +138,8 @@ def test_a_warc_crawl_is_one_document_per_html_response(tmp_path):
     [
         (lambda data: b"this is not a crawl at all" * 10, "not a readable WARC file"),
         (lambda data: data[: len(data) // 2], "not a readable WARC file"),
+        (lambda data: gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"),
+         "a response record without its WARC-Target-URI header"),
     ],
 )
 def test_a_broken_warc_is_refused_in_one_line(tmp_path, damage, message):
