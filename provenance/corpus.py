@@ -62,8 +62,9 @@ def load_corpus(paths: str | Path | Iterable[str | Path], fallback_encoding: str
     """Load one or more corpora (directories or JSONL files) into one list of documents.
 
     Text must be UTF-8 unless ``fallback_encoding`` names the encoding of files that are not
-    (e.g. "cp1252" for Windows-written corpora). Empty documents are skipped with a warning. Raises CorpusError for unreadable input, duplicate
-    ids across everything loaded, or a corpus with no documents at all.
+    (e.g. "cp1252" for Windows-written corpora). Empty documents are skipped with a warning.
+    Raises CorpusError for unreadable input, duplicate ids across everything loaded, or a corpus
+    with no documents at all.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -86,7 +87,9 @@ def load_corpus(paths: str | Path | Iterable[str | Path], fallback_encoding: str
                 continue
             documents.append(doc)
     if not documents:
-        raise CorpusError(f"{', '.join(map(str, path_list))}: empty corpus (no documents with text)")
+        # The skipped documents' warnings would never be shown: the first says why.
+        why = f"; {len(warnings)} skipped, the first: {warnings[0]}" if warnings else ""
+        raise CorpusError(f"{', '.join(map(str, path_list))}: empty corpus (no documents with text{why})")
     return Corpus(documents, warnings)
 
 
