@@ -227,18 +227,27 @@ class RedisIndex(ArchiveIndex):
 
     def _stats(self) -> dict:
         sources, dates = set(), []
-        for doc in self.documents():
-            sources.add(doc.source)
-            if doc.published:
-                dates.append(doc.published.label)
+        rows = self._live_rows()
+        for start in range(0, len(rows), 1000):
+            fetch = self.server.pipeline(transaction=False)
+            for row in rows[start : start + 1000]:
+                fetch.hmget(self._key("doc", row), ["source", "published"])  # not the texts
+            for source, published in fetch.execute():
+                sources.add(source)
+                if published:
+                    dates.append(published)
+        try:
+            first, last = (value.decode("utf-8") if value else None for value in (min(dates, default=None), max(dates, default=None)))
+        except UnicodeDecodeError as error:
+            raise IndexFileError(f"{self.path}: a stored date is not text ({error})") from None
         return {
             "path": self.path,
             "documents": len(self),
             "outlets": len(sources - {None}),
             "band_keys": int(self.server.get(self._key("pairs")) or 0),
             "removed_rows": self.server.scard(self._key("removed")),
-            "first_published": min(dates, default=None),
-            "last_published": max(dates, default=None),
+            "first_published": first,
+            "last_published": last,
             "bytes": self.server.info("memory")["used_memory"],
         }
 
