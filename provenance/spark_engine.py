@@ -247,8 +247,8 @@ def _slices(batches, rows: int):
 
 def _link_batches(batches, shared):
     """The window pairs that the buckets of one partition link (a partition holds every entry of
-    its buckets, packed as ``_entry_batches`` packs them): per band, entries in document order go through ``candidates.bucket_links``, the
-    local engine's own linking."""
+    its buckets, packed as ``_entry_batches`` packs them): per band, entries in document order go
+    through ``candidates.bucket_links``, the local engine's own linking."""
     import pyarrow as pa
 
     _, params, rank = shared

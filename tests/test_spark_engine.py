@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -93,3 +94,45 @@ def test_spark_that_cannot_start_is_one_line_and_exit_2(spark):
     out = subprocess.run([sys.executable, "-m", "provenance", "scan", str(SAMPLES), "--engine", "spark"], capture_output=True, text=True, env=environment, timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.strip().splitlines()[-1].startswith("error: cannot start Spark with master 'local[*]'")
+
+
+def test_packed_band_keys_link_the_pairs_the_local_engine_links():
+    """The executors' steps without Spark: windows signed in slices, their band keys packed per
+    bucket group (in several input batches, as a partition receives them), then linked. The
+    document pairs equal the local engine's ``shared_key_pairs`` on the same keys."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.compute  # noqa: F401 (pa.compute)
+    from provenance.candidates import shared_key_pairs
+    from provenance.fingerprint import PassageHasher, band_keys, fingerprint
+    from provenance.normalize import tokenize
+    from provenance.scan import ScanParams, rank_by_time
+    from provenance.spark_engine import _ENTRY, _entry_batches, _link_batches, _slices, _window_batches
+
+    bench = make_benchmark(seed=5, split="dev", scale=1)
+    params = ScanParams()
+    hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step)
+    rank = rank_by_time(bench.documents)
+    shared = (hasher.permutations, params, rank)
+    texts = pa.RecordBatch.from_pydict({"doc": list(range(len(bench.documents))), "text": [d.text for d in bench.documents]})
+    assert [b.num_rows for b in _slices([texts], 100)] == [100] * (texts.num_rows // 100) + [texts.num_rows % 100]
+    windows = list(_window_batches(iter([texts]), shared))
+    assert len(windows) == -(-texts.num_rows // 256)  # signed 256 documents a batch
+
+    keys = [band_keys(fingerprint(tokenize(d.text), hasher, params.align.shingle_size).signatures) for d in bench.documents]
+    whole = list(_entry_batches(iter(windows), buckets=8))  # batches of whole documents
+    assert all(len(set(names)) == len(names) and set(names) <= set(range(8)) for names in (b.column("bucket").to_pylist() for b in whole))
+    entries = np.concatenate([np.frombuffer(blob, dtype=_ENTRY) for b in whole for blob in b.column("entries").to_pylist()])
+    repeats = sum(int((k[1:] == k[:-1]).sum()) for k in keys)
+    assert len(entries) == sum(k.size for k in keys) - repeats  # a key repeating the previous window's is left out
+
+    # Batches that cut documents apart (as Spark's may) keep a few repeats, which linking drops.
+    packed = [blob for batch in _slices(windows, 1000) for blob in _entry_batches(iter([batch]), buckets=8)]
+    # Each group of buckets linked as a partition of its own, its blobs in a shuffle's order: every
+    # key's entries must have landed in one group.
+    pairs = set()
+    for group in range(8):
+        blobs = [b.filter(pa.compute.equal(b.column("bucket"), group)) for b in reversed(packed)]
+        for batch in _link_batches(iter(blobs), shared):
+            pairs.update(zip(batch.column("da").to_pylist(), batch.column("db").to_pylist()))
+    first, second = shared_key_pairs(keys, rank, params.clique_limit)
+    assert len(pairs) > 50 and pairs == set(zip(first.tolist(), second.tolist()))
