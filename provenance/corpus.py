@@ -111,20 +111,26 @@ def read_jsonl(path: Path, fallback_encoding: str | None = None) -> Iterator[Doc
     """One JSON object per line: id, text (or html, a page whose main text is extracted), and
     optional source/series, title, url, published/date."""
     for number, where, record in _json_lines(path, _decoded_lines(path, fallback_encoding)):
-        if record.get("id") in (None, ""):
-            raise CorpusError(f"{where}: missing 'id'")
-        field_name = "text" if "text" in record or "html" not in record else "html"
-        body = record.get(field_name)
-        if not isinstance(body, str):
-            raise CorpusError(f"{where}: {field_name!r} must be a string")
-        if "\x00" in body:
-            raise CorpusError(f"{where}: {field_name} contains NUL bytes (binary data?)")
-        if field_name == "html":
-            page = extract_page(body, record.get("url") or None)
-            doc = replace(document_from(str(record["id"]), page.text, record, where, page), extracted_from="html")
-        else:
-            doc = document_from(str(record["id"]), body, record, where)
-        yield replace(doc, file=path, line=number)
+        yield replace(record_document(record, where), file=path, line=number)
+
+
+def record_document(record: dict, where: str) -> Document:
+    """A document from one JSON record, as a JSONL line or a request to the service gives it:
+    ``id``, ``text`` (or ``html``, a page whose main text is extracted) and the optional
+    metadata; ``where`` names the record in messages."""
+    record = _canonical_fields(record, where)
+    if record.get("id") in (None, ""):
+        raise CorpusError(f"{where}: missing 'id'")
+    field_name = "text" if "text" in record or "html" not in record else "html"
+    body = record.get(field_name)
+    if not isinstance(body, str):
+        raise CorpusError(f"{where}: {field_name!r} must be a string")
+    if "\x00" in body:
+        raise CorpusError(f"{where}: {field_name} contains NUL bytes (binary data?)")
+    if field_name == "html":
+        page = extract_page(body, record.get("url") or None)
+        return replace(document_from(str(record["id"]), page.text, record, where, page), extracted_from="html")
+    return document_from(str(record["id"]), body, record, where)
 
 
 def read_warc_corpus(path: Path, fallback_encoding: str | None = None) -> Iterator[Document]:

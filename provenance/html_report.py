@@ -66,7 +66,7 @@ def to_html(result: ScanResult) -> str:
         parts.append("<h2>Families</h2><ol>")
         parts += [f'<li><a href="#family-{f.id}">{escape(_headline(f, by_id))}</a></li>' for f in result.families]
         parts.append("</ol>")
-    parts += [_family_section(family, by_id) for family in result.families]
+    parts += [family_section(family, by_id) for family in result.families]
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -85,8 +85,9 @@ def _headline(family: ReuseFamily, by_id: dict[str, Document]) -> str:
     return f"Family {family.id} ({kind}, {len(family.members)} members): {excerpt(by_id[first.doc].text, first.start, first.end)}"
 
 
-def _family_section(family: ReuseFamily, by_id: dict[str, Document]) -> str:
-    cards = "".join(_member_card(m, by_id[m.doc]) for m in _reading_order(family, by_id))
+def family_section(family: ReuseFamily, by_id: dict[str, Document]) -> str:
+    """One family: its headline, its timeline and a card per member (also the service's family page)."""
+    cards = "".join(member_card(m, by_id[m.doc]) for m in _reading_order(family, by_id))
     return (
         f'<section id="family-{family.id}"><h2>{escape(_headline(family, by_id))}</h2>'
         f"{timeline_svg(family, by_id)}"
@@ -99,7 +100,9 @@ def _reading_order(family: ReuseFamily, by_id: dict[str, Document]) -> list[Memb
     return sorted(family.members, key=lambda m: (m.relation != ORIGIN, _sort_time(by_id[m.doc])))
 
 
-def _member_card(member: Member, doc: Document) -> str:
+def member_card(member: Member, doc: Document) -> str:
+    """A member's card: outlet, date, relation, similarity, credit and edits, and the passage
+    highlighted in the text around it."""
     before_start = max(0, member.start - CONTEXT)
     after_end = min(len(doc.text), member.end + CONTEXT)
     text = (

@@ -326,6 +326,11 @@ class Index(ArchiveIndex):
         for doc_id, source, title, url, published, text in cursor:
             yield Document(doc_id, text, source, title, url, parse_published(published) if published else None, f"{self.path}#{doc_id}")
 
+    def document(self, doc_id: str) -> Document | None:
+        """The indexed document with this id, or None."""
+        found = self.db.execute("SELECT doc FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return next(self.documents([found[0]]), None) if found else None
+
     def candidates(self, text: str, limit: int = 100) -> list[Document]:
         """The ``limit`` indexed documents sharing the most band keys with a text, in the order
         they were added."""

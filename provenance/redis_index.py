@@ -257,6 +257,12 @@ class RedisIndex(ArchiveIndex):
             for _, doc in self._fetch(self._live_rows() if rows is None else sorted(set(rows))):
                 yield doc
 
+    def document(self, doc_id: str) -> Document | None:
+        """The live document with this id, or None."""
+        with self._failures_translated():
+            row = self.server.hget(self._key("ids"), doc_id)
+            return next((doc for _, doc in self._fetch([int(row)])), None) if row is not None else None
+
     def _fetch(self, rows: list[int]) -> Iterator[tuple[int, Document]]:
         """(row, document) for each of ``rows`` still stored, in the order given."""
         for start in range(0, len(rows), 1000):
