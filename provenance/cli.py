@@ -330,6 +330,42 @@ def check_command(
     raise typer.Exit(1 if any(r.failed for r in reports) else 0)
 
 
+@app.command("serve")
+def serve_command(
+    db: Optional[str] = _DB_OPTION,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but loopback opens reads to others (see --read-token)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    token_file: Optional[Path] = typer.Option(
+        None, "--token-file", envvar="PROVENANCE_TOKENS_FILE", help="Bearer tokens, one a line, that may add and remove documents (default: $PROVENANCE_TOKENS_FILE; without one, writes are refused)."
+    ),
+    read_token: bool = typer.Option(False, "--read-token", help="Reads and checks need a token of the token file too."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes serving requests, each with the index open (one per core for the most checks a second)."),
+    max_body: str = typer.Option("10M", "--max-body", help="Largest request body (bytes, or with K, M, G); larger ones get 413."),
+    cors_origin: List[str] = typer.Option([], "--cors-origin", help="An origin (https://cms.example) whose pages may call the API from a browser. Repeatable; none by default."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.001, help="Seconds a request may take before it gets 503."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log each request on stdout."),
+) -> None:
+    """Serve the index over HTTP: the API for a CMS under /api/v1, and a page for editors at /."""
+    try:
+        from . import serve
+    except ImportError as error:
+        _fail(f"provenance serve needs the serve extra: pip install 'provenance[serve]' ({error})")
+    try:
+        settings = serve.Settings(
+            index=db or _default_db(), host=host, port=port, token_file=str(token_file) if token_file else None, read_token=read_token,
+            workers=workers, max_body=serve.parse_size(max_body), cors_origins=tuple(cors_origin), timeout=timeout, access_log=access_log,
+        )
+        documents, warnings = serve.prepare(settings)
+        sock = serve.listen(settings)
+    except serve.SettingsError as error:
+        _fail(str(error))
+    _warn(warnings, quiet=False)
+    writes = f"writes need a token of {settings.token_file}" if settings.token_file else "writes refused (no --token-file)"
+    where = f"[{host}]" if ":" in host else host
+    typer.echo(f"provenance serve: {documents} documents, {writes}, on http://{where}:{sock.getsockname()[1]}/", err=True)
+    serve.serve(settings, sock)
+
+
 def _archive(against: str, fallback_encoding: Optional[str]):
     """An index as it is, or a corpus put into a throwaway in-memory index."""
     if is_redis_url(against) or is_index_file(Path(against)):

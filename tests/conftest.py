@@ -2,6 +2,11 @@ import csv
 import html
 import io
 import json
+import os
+import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -69,3 +74,52 @@ def write_warc(path: Path, responses: list[tuple[str, str, bytes, str]]) -> Path
             record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers, warc_headers_dict={"WARC-Date": fetched})
             writer.write_record(record)
     return path
+
+
+# A Redis server for the tests of the shared index and of services sharing it.
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """CI's server ($PROVENANCE_TEST_REDIS, a database of its own), else a private redis-server."""
+    if os.environ.get("PROVENANCE_TEST_REDIS"):
+        yield os.environ["PROVENANCE_TEST_REDIS"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("PROVENANCE_CI"):
+            pytest.fail("redis-server is missing: .ci/run installs and starts it")
+        pytest.skip("redis-server is not installed here (CI installs it); the Redis index was not tested")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
+                              stdout=subprocess.DEVNULL)
+    wait_for(port)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nobody listens once the probe closes
+
+
+def wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The test's own empty database."""
+    import redis
+
+    server = redis.Redis.from_url(redis_server)
+    server.flushdb()
+    yield redis_server
+    server.flushdb()
+    server.close()

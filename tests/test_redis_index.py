@@ -3,11 +3,8 @@ reader at once, writers that die, and values on the server that are not what we 
 
 import json
 import multiprocessing
-import os
 import shutil
-import socket
 import subprocess
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -20,57 +17,9 @@ from provenance.redis_index import RedisIndex
 from provenance.report import check_to_json
 from provenance.synthetic import planted_corpus
 
-from conftest import SAMPLES
+from conftest import SAMPLES, free_port, wait_for
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """CI's server ($PROVENANCE_TEST_REDIS, a database of its own), else a private redis-server."""
-    if os.environ.get("PROVENANCE_TEST_REDIS"):
-        yield os.environ["PROVENANCE_TEST_REDIS"]
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("PROVENANCE_CI"):
-            pytest.fail("redis-server is missing: .ci/run installs and starts it")
-        pytest.skip("redis-server is not installed here (CI installs it); the Redis index was not tested")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
-                              stdout=subprocess.DEVNULL)
-    wait_for(port)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nobody listens once the probe closes
-
-
-def wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-
-
-@pytest.fixture
-def redis_url(redis_server):
-    """The test's own empty database."""
-    import redis
-
-    server = redis.Redis.from_url(redis_server)
-    server.flushdb()
-    yield redis_server
-    server.flushdb()
-    server.close()
 
 
 def test_the_same_answers_as_the_sqlite_index(redis_url, tmp_path):
