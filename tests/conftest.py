@@ -83,19 +83,25 @@ def redis_server(tmp_path_factory):
     if os.environ.get("PROVENANCE_TEST_REDIS"):
         yield os.environ["PROVENANCE_TEST_REDIS"]
         return
+    port = free_port()
+    server = start_redis(port, tmp_path_factory.mktemp("redis"))
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait()
+
+
+def start_redis(port: int, folder: Path) -> subprocess.Popen:
+    """A private redis-server on loopback that keeps nothing on disk, answering once this returns.
+    Without redis-server the test fails under PROVENANCE_CI and skips elsewhere."""
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("PROVENANCE_CI"):
             pytest.fail("redis-server is missing: .ci/run installs and starts it")
         pytest.skip("redis-server is not installed here (CI installs it); the Redis index was not tested")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)],
                               stdout=subprocess.DEVNULL)
     wait_for(port)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait()
+    return server
 
 
 def free_port() -> int:

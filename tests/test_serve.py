@@ -30,7 +30,7 @@ from provenance.serve import Settings, prepare
 from provenance.serve.archive import shown
 from provenance.synthetic import filler, planted_corpus
 
-from conftest import ROOT, SAMPLES, free_port, html_page, wait_for
+from conftest import ROOT, SAMPLES, free_port, html_page, start_redis
 
 TOKEN = "newsroom-writer-token-0123456789"
 LIFT = (
@@ -492,15 +492,8 @@ def test_services_share_a_redis_index(redis_url, tmp_path):
 
 
 def test_a_redis_server_gone_is_503_and_the_service_goes_on_when_it_is_back(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("PROVENANCE_CI"):
-            pytest.fail("redis-server is missing: .ci/run installs it")
-        pytest.skip("redis-server is not installed here (CI installs it)")
     port = free_port()
-    start = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
-    redis_process = subprocess.Popen(start, stdout=subprocess.DEVNULL)
-    wait_for(port)
+    redis_process = start_redis(port, tmp_path)
     url = f"redis://:{TOKEN}@127.0.0.1:{port}/0"  # a password the server does not ask for: redis accepts it, and it must never be shown
     def fill():
         with open_index(url) as index:
@@ -515,8 +508,7 @@ def test_a_redis_server_gone_is_503_and_the_service_goes_on_when_it_is_back(tmp_
         message = one_line_error(server.post("/api/v1/check", {"text": LIFT}), 503, "Redis answered")
         assert TOKEN not in message and ":***@" in message
         assert TOKEN not in server.get("/api/v1/stats").body.decode()
-        redis_process = subprocess.Popen(start, stdout=subprocess.DEVNULL)  # back, filled again
-        wait_for(port)
+        redis_process = start_redis(port, tmp_path)  # back, filled again
         fill()
         for _ in range(8):  # whichever reader thread takes it
             assert server.post("/api/v1/check", {"text": LIFT}).json()["drafts"][0]["failed"]
