@@ -194,7 +194,10 @@ class _Planter:
         return doc, cases[-1]
 
     def derive_second_generation(self, middle: Document, case: Case) -> None:
-        copied = self.edit(middle.text[case.start : case.end], "light")
+        # A copy of a copy keeps the middle's own edits: it never swaps their words back.
+        origin = next(d for d in self.documents if d.id == case.origin)
+        kept = set(middle.text[case.start : case.end].split(" ")) - set(origin.text[case.origin_start : case.origin_end].split(" "))
+        copied = self.edit(middle.text[case.start : case.end], "light", keep=kept)
         _, cases = self.plant([(copied, case.origin, case.origin_start, case.origin_end, "light")], "second-generation")
         self.cases[-1] = replace(cases[-1], parent=middle.id)
 
@@ -227,13 +230,13 @@ class _Planter:
             sentences[i] = " ".join(words[:cut] + phrase.split() + words[cut:]) + "."
         return " ".join(sentences)
 
-    def edit(self, text: str, level: str) -> str:
+    def edit(self, text: str, level: str, keep: set[str] = frozenset()) -> str:
         if level == "verbatim":
             return text
         words = text.split(" ")
         if level == "light":
             for _ in range(self.rng.randint(1, 2)):
-                self.swap(words)
+                self.swap(words, keep)
             style = self.rng.choice(("quotes", "spacing", "case"))
             if style == "case":
                 i = self.rng.randrange(len(words))
@@ -254,13 +257,16 @@ class _Planter:
                 words.insert(i, self.rng.choice(self.rng.choice(self.pool).split()).strip(".,;:()\"'").lower() or "the")
         return " ".join(words)
 
-    def swap(self, words: list[str]) -> None:
-        """Replace one word with a synonym from SWAPS, or with a word from elsewhere in the prose."""
-        known = [i for i, w in enumerate(words) if w in SWAPS or w in SWAPS.values()]
+    def swap(self, words: list[str], keep: set[str] = frozenset()) -> None:
+        """Replace one word with a synonym from SWAPS, or with a word from elsewhere in the prose;
+        words in ``keep`` stay."""
+        known = [i for i, w in enumerate(words) if (w in SWAPS or w in SWAPS.values()) and w not in keep]
         if known:
             i = self.rng.choice(known)
             reverse = {v: k for k, v in SWAPS.items()}
             words[i] = SWAPS.get(words[i]) or reverse[words[i]]
         else:
             i = self.rng.randrange(len(words))
+            if words[i] in keep:
+                return
             words[i] = self.rng.choice(self.rng.choice(self.pool).split()).strip(".,;:()\"'").lower() or words[i]

@@ -5,9 +5,12 @@ most band keys with it, through the same pipeline as ``scan``; the draft counts 
 so every family it shares names an archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
 - ``shared-quote``: the passage is speech the archive quotes too (``provenance.quotes``), never failing;
-- ``allowed``: the origin's outlet is one the newsroom licenses (``allow``), reported, never failing;
-- ``credited``: the draft names the origin's outlet near the passage, in its own words ("(AFP)",
-  "according to AFP", "AFP reported"; see ``provenance.credit``); fails only under ``strict``;
+- ``allowed``: the origin's outlet, or the agency of wire copy, is one the newsroom licenses
+  (``allow``, by any of its names: "AP" allows "The Associated Press"), reported, never failing,
+  whether or not the draft credits it;
+- ``credited``: the draft names the origin's outlet, or the agency of wire copy, near the passage,
+  in its own words ("(AFP)", "according to AFP", "AFP reported"; see ``provenance.credit``); fails
+  only under ``strict``;
 - ``credited-elsewhere``: the draft credits other sources only near the passage; fails only under
   ``strict``, like a credit;
 - ``uncredited``: no credit at all.
@@ -28,6 +31,7 @@ from .dates import parse_published
 from .pages import HTML_SUFFIXES
 from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
 from .index import ArchiveIndex
+from .outlets import Registry, shipped
 from .scan import ScanParams, scan
 
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
@@ -61,6 +65,7 @@ class DraftPassage:
     matched: list[str]  # every archive document that has the passage
     similarity: float
     status: str  # shared-quote | allowed | credited | credited-elsewhere | uncredited
+    wire: str | None = None  # the agency, when the archive holds the passage as its wire copy
 
 
 @dataclass
@@ -89,7 +94,8 @@ def load_drafts(paths: list[Path], fallback_encoding: str | None = None) -> list
         if path.is_dir():
             found = list(read_directory(path, fallback_encoding))
         elif path.is_file() and path.suffix.lower() in HTML_SUFFIXES:
-            found = [Document(path.name, read_page(path, fallback_encoding).text, location=str(path), extracted_from="html")]
+            page = read_page(path, fallback_encoding)
+            found = [Document(path.name, page.text, location=str(path), extracted_from="html", links=page.links)]
         elif path.is_file():
             found = [Document(path.name, read_text(path, fallback_encoding), location=str(path))]
         else:
@@ -103,8 +109,14 @@ def load_drafts(paths: list[Path], fallback_encoding: str | None = None) -> list
     return drafts
 
 
-def _allowed(source: str | None, allow: tuple[str, ...]) -> bool:
-    return bool(source) and any(a.casefold() in source.casefold() for a in allow)
+def _allowed(source: str | None, allow: tuple[str, ...], registry: Registry) -> bool:
+    """Whether an outlet or agency is licensed: named in ``allow`` as written or by any of its names."""
+    if not source:
+        return False
+    if any(a.casefold() in source.casefold() for a in allow):
+        return True
+    allowed = {outlet.name for a in allow if (outlet := registry.resolve(a)) is not None}
+    return bool(allowed & registry.names_of(source))
 
 
 def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(), params: ScanParams | None = None) -> DraftReport:
@@ -118,8 +130,9 @@ def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(),
     report = DraftReport(draft)
     mine = [(family, member) for family in result.families for member in family.members if member.doc == draft.id]
     copied = [(member.start, member.end) for _, member in mine]  # a credit inside them came with the copy
+    registry = shipped().with_sources((d.source, d.url) for d in [draft] + archive)
     for family, member in mine:
-        report.passages.append(_judge(draft, member, family, by_id, policy, copied))
+        report.passages.append(_judge(draft, member, family, by_id, policy, copied, registry))
     report.passages.sort(key=lambda p: p.start)
     report.reused_chars = union_length([(p.start, p.end) for p in report.passages])
     counted = {UNCREDITED, CREDITED, CREDITED_ELSEWHERE} if policy.strict else {UNCREDITED}
@@ -129,7 +142,8 @@ def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(),
 
 
 def _judge(
-    draft: Document, member, family: ReuseFamily, archive: dict[str, Document], policy: Policy, copied: list[tuple[int, int]]
+    draft: Document, member, family: ReuseFamily, archive: dict[str, Document], policy: Policy, copied: list[tuple[int, int]],
+    registry: Registry,
 ) -> DraftPassage:
     matched = sorted({m.doc for m in family.members if m.doc != draft.id})
     origin = None
@@ -138,11 +152,14 @@ def _judge(
         origin = Origin(doc.id, doc.source, doc.published.label if doc.published else None, family.origin.start, family.origin.end)
     # Without a known origin, any archive copy's outlet may be the one to credit or allow.
     sources = [origin.source] if origin else [archive[d].source for d in matched]
+    wire = family.wire.agency if family.wire else None
     if family.kind == SHARED_QUOTE:
         status = QUOTE
-    elif any(_allowed(s, policy.allow) for s in sources):
+    elif any(_allowed(s, policy.allow, registry) for s in sources + [wire]):
         status = ALLOWED
+    elif member.credit is not None:  # judged by the scan, wire agency included
+        status = member.credit
     else:
-        credits = find_credits(draft.text, [s for s in sources if s])
-        status = classify(credits_near(credits, member.start, member.end, copied), sources)
-    return DraftPassage(member.start, member.end, origin, family.origin_status, matched, member.similarity, status)
+        credits = find_credits(draft.text, [s for s in sources if s], registry)
+        status = classify(credits_near(credits, member.start, member.end, copied), sources, registry, wire)
+    return DraftPassage(member.start, member.end, origin, family.origin_status, matched, member.similarity, status, wire)

@@ -19,7 +19,7 @@ from typing import Iterable, Iterator
 
 from .dates import Published, infer_published, parse_published
 from .workers import PARALLEL_FROM, batched, pool_map, worker_count
-from .pages import HTML_SUFFIXES, WARC_SUFFIXES, CrawledPage, Page, PageError, declared_charset, extract_page, read_warc
+from .pages import HTML_SUFFIXES, WARC_SUFFIXES, CrawledPage, Link, Page, PageError, declared_charset, extract_page, read_warc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -50,6 +50,7 @@ class Document:
     line: int | None = None  # its line in a JSONL file
     extracted_from: str | None = None  # "html" or "warc": the text is a page's extracted main text
     skipped: str | None = None  # why a page gave no text, for the warning
+    links: tuple[Link, ...] = ()  # a page's links to other sites, placed in its text
 
 
 @dataclass
@@ -210,7 +211,7 @@ def _with_row(doc: Document, row: dict | None) -> Document:
     """A crawled page with what the manifest says of its URL (as id) put first."""
     if not row:
         return doc
-    page = Page(doc.text, doc.title, doc.source, doc.url, doc.published)
+    page = Page(doc.text, doc.title, doc.source, doc.url, doc.published, links=doc.links)
     return replace(document_from(doc.id, doc.text, row, doc.location, page), file=doc.file, extracted_from=doc.extracted_from)
 
 
@@ -339,6 +340,7 @@ def document_from(doc_id: str, body: str, record: dict, where: str, page: Page |
         published=published,
         location=where,
         skipped=page.skipped if page else None,
+        links=page.links if page else (),
     )
 
 

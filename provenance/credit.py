@@ -1,31 +1,40 @@
 """Credit: does a copy name where its passage came from?
 
 A credit is a cue in a document's own words that names a source: an agency tag or dateline
-("(AFP)", "AFP /Moscow", "WASHINGTON (AP) -"), "according to the Associated Press", "Interfax
-reported", "the Pentagon said in a statement", or an outlet named outright. Cues inside a copied
-passage came with the copy from its source and credit nobody; only the copy's own text counts,
-near the passage (``REACH`` characters either side) or in its opening lines, where datelines and
-agency tags stand.
+("(AFP)", "AFP /Moscow", "WASHINGTON (AP) -"), a byline ("By The Associated Press"), "according to
+Reuters", "Interfax reported", an outlet named outright, or, on a web page, a link to the source's
+site. A cue counts only when what it names is a news agency or outlet (``provenance.outlets``):
+"the Pentagon said" attributes news to a newsmaker and credits nobody. Each credit carries the
+canonical name ("this AFP report" -> "AFP").
+
+Cues inside a copied passage came with the copy from its source and credit nobody; only the copy's
+own text counts, near the passage (``REACH`` characters either side), or in its opening lines,
+where datelines, agency tags and bylines stand: a source named there, or an agency named there in
+any words ("..., according to Reuters."), speaks for the whole text. A paragraph that ends with a colon leads in to what follows
+("According to this AFP report, ...:"): its cues credit only the text after them.
 
 A passage inside a block quote (lines starting with ">") is marked as someone else's words: that is
 a cue too, one that names nobody; the lead-in before the block usually says whose.
 
-A copied passage is then ``credited`` (a cue names the origin's outlet or its wire),
-``credited-elsewhere`` (cues name other sources, or a block quote names none) or ``uncredited`` (no
-cue at all).
+A copied passage is then ``credited`` (a cue names the origin's outlet or the agency the family came
+from), ``credited-elsewhere`` (cues name other sources, or a block quote names none) or
+``uncredited`` (no cue at all). A family whose members credit a news agency for the passage is wire
+copy: the agency is named upstream of every member (``Wire``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from .attribute import COPY, ReuseFamily
+from .attribute import COPY, ReuseFamily, Wire
 from .corpus import Document
+from .outlets import Registry, for_documents, name_parts, shipped
 
 REACH = 300  # characters around a passage searched for a credit
 MEMBERS_NAMED = 64  # outlets of an undated family looked for by name, at most
-OPENING = 300  # characters at the top of a text where a dateline or agency tag credits it all
+OPENING = 300  # characters at the top of a text where a dateline, agency tag or byline credits it all
 CREDITED, CREDITED_ELSEWHERE, UNCREDITED = "credited", "credited-elsewhere", "uncredited"
 
 # A name: capitalized words or abbreviations ("U.S."), possibly joined by "of", "for", "and", "&".
@@ -35,8 +44,9 @@ _NAME = rf"{_WORD}(?:\s+(?:(?:of|for|and|the|&)\s+)?{_WORD})*"
 # "Russian news agency Interfax", "this AFP report").
 _PHRASE = r"[^\s,.;:!?()\n][^,.;:!?()\n]{0,80}?(?=\s*(?:[,.;:!?()\n]|\s(?:which|that|who|and)\s|$))"
 _CUES = (
-    ("agency tag", re.compile(r"\(([A-Z][A-Za-z]*[A-Z]|Reuters)\)")),
+    ("agency tag", re.compile(r"\(([A-Za-z][\w.-]*(?: [A-Z][\w.-]*)?)\)")),
     ("dateline", re.compile(rf"(?m)^\s*({_NAME})\s*/\s*[A-Z]")),
+    ("byline", re.compile(r"(?m)^[ \t]*[Bb]y\s+([^\n]{2,80}?)[ \t]*$")),
     ("according to", re.compile(rf"\b[Aa]ccording to\s+(?:(?:the|a|an|this|that)\s+)?({_PHRASE})")),
     ("reported", re.compile(rf"\b({_NAME})\s+(?:has\s+|had\s+)?(?:reported|reports|said in a statement|told)\b")),
     ("said", re.compile(rf"\bthe\s+({_NAME})\s+(?:said|says|announced)\b")),
@@ -44,49 +54,72 @@ _CUES = (
 )
 _BLOCKQUOTE = re.compile(r"(?m)^[ \t]*>.*(?:\n[ \t]*>.*)*")
 BLOCK_QUOTE = "(block quote)"  # the name of a block-quote cue: it names no source
-_NAME_PARTS = re.compile(r"\s*(?:[()/,;]|\s-\s|\bvia\b)\s*")
-_NOT_NAMES = {"The", "A", "An", "This", "That", "It", "He", "She", "They", "We", "I", "But", "And", "In", "On", "At"} | {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-}
+_WHOLE_TEXT_CUES = ("agency tag", "dateline", "byline", "outlet")  # in the opening lines, they credit the whole text
+_SLUG_CUES = ("agency tag", "dateline", "byline")  # and these even where the copy shares them, as an agency credited in words does
+_PARAGRAPH_END = re.compile(r"\n|$")
 
 
 @dataclass(frozen=True)
 class Credit:
-    """A cue in a text naming a source: ``text[start:end]`` is the name."""
+    """A cue in a text naming a source by its canonical name; ``text[start:end]`` is the cue's
+    words for it."""
 
     name: str
     start: int
     end: int
-    cue: str  # agency tag | dateline | according to | reported | said | outlet
+    cue: str  # agency tag | dateline | byline | according to | reported | said | reported by | outlet | link | blockquote
+    agency: bool = False  # the name is a news agency's
+    lead_in: bool = False  # in a paragraph that ends with a colon: it credits only what follows
 
 
-def find_credits(text: str, outlets: list[str] = ()) -> list[Credit]:
-    """Every credit cue in a text, in order; ``outlets`` (names of known outlets) count when named
+def find_credits(text: str, outlets: list[str] = (), registry: Registry | None = None) -> list[Credit]:
+    """Every credit in a text, in order; ``outlets`` (names of known outlets) count when named
     anywhere."""
-    return _outermost(cue_credits(text) + outlet_credits(text, outlets))
+    registry = registry or shipped().with_sources((o, None) for o in outlets)
+    return _outermost(cue_credits(text, registry) + outlet_credits(text, outlets, registry))
 
 
-def cue_credits(text: str) -> list[Credit]:
-    """The cues that name a source by their wording, and block quotes."""
+def cue_credits(text: str, registry: Registry) -> list[Credit]:
+    """The cues that name an agency or outlet by their wording, and block quotes."""
     found = []
     for cue, pattern in _CUES:
         for match in pattern.finditer(text):
-            name = match.group(1).strip(" .’'")
-            if name and name not in _NOT_NAMES:
-                found.append(Credit(name, match.start(1), match.start(1) + len(name), cue))
+            outlet = registry.resolve(match.group(1))
+            if outlet is not None:
+                start, end = match.span(1)
+                found.append(Credit(outlet.name, start, end, cue, outlet.is_agency, _leads_in(text, end)))
     # A block quote marks words as someone else's; whose, the lead-in says.
     found += [Credit(BLOCK_QUOTE, m.start(), m.end(), "blockquote") for m in _BLOCKQUOTE.finditer(text)]
     return found
 
 
-def outlet_credits(text: str, outlets: list[str]) -> list[Credit]:
+def outlet_credits(text: str, outlets: list[str], registry: Registry) -> list[Credit]:
     """Where the text names one of these outlets outright."""
     found = []
     for outlet in outlets:
-        for name in credit_names(outlet):
+        for name in name_parts(outlet):
+            named = registry.resolve(name)
+            if named is None:
+                continue
             for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, 0 if name.isupper() else re.IGNORECASE):
-                found.append(Credit(match.group(0), match.start(), match.end(), "outlet"))
+                found.append(Credit(named.name, match.start(), match.end(), "outlet", named.is_agency, _leads_in(text, match.end())))
     return found
+
+
+def link_credits(document: Document, registry: Registry) -> list[Credit]:
+    """A page's links to an outlet's site, where the link's words stand in the text."""
+    found = []
+    for link in document.links:
+        outlet = registry.by_url(link.url)
+        if outlet is not None:
+            found.append(Credit(outlet.name, link.start, link.end, "link", outlet.is_agency, _leads_in(document.text, link.end)))
+    return found
+
+
+def _leads_in(text: str, at: int) -> bool:
+    """Whether the paragraph around ``at`` ends with a colon, introducing what follows."""
+    end = _PARAGRAPH_END.search(text, at).start()
+    return text[at:end].rstrip().endswith(":")
 
 
 def _outermost(credits: list[Credit]) -> list[Credit]:
@@ -99,53 +132,61 @@ def _outermost(credits: list[Credit]) -> list[Credit]:
     return kept
 
 
-def credit_names(source: str | None) -> list[str]:
-    """The names a credit may use for an outlet: "Gulf Times (AFP)" -> the whole, "Gulf Times", "AFP"."""
-    if not source:
-        return []
-    names = {source.strip()} | {part for part in _NAME_PARTS.split(source) if len(part) >= 2}
-    return sorted(names, key=len, reverse=True)
-
-
-_WHOLE_TEXT_CUES = ("agency tag", "dateline", "outlet")  # in the opening lines, they credit the whole text
-
-
 def credits_near(credits: list[Credit], start: int, end: int, copied: list[tuple[int, int]]) -> list[Credit]:
-    """The credits that may speak for a passage: within REACH of it, or a dateline, agency tag or
-    outlet in the opening lines, or a block quote that holds it; never one inside a copied span
-    (it came with the copy)."""
+    """The credits that may speak for a passage: within REACH of it (a lead-in only before it) and
+    not inside a copied span (it came with the copy), or a dateline, agency tag, byline, outlet or
+    agency named in the opening lines, or a block quote that holds it."""
 
     def speaks(c: Credit) -> bool:
         if c.cue == "blockquote":
             return c.start <= start and end <= c.end
-        near = start - REACH <= c.start < end + REACH or (c.start < OPENING and c.cue in _WHOLE_TEXT_CUES)
-        return near and not any(s <= c.start and c.end <= e for s, e in copied)
+        if c.start < OPENING and (c.cue in _SLUG_CUES or c.agency and c.cue != "outlet"):
+            return True  # the story's slug or lead says where it came from, even in words it shares
+        opening = c.start < OPENING and c.cue in _WHOLE_TEXT_CUES
+        near = start - REACH <= c.start < end + REACH and not (c.lead_in and c.start >= start)
+        return (opening or near) and not any(s <= c.start and c.end <= e for s, e in copied)
 
     return [c for c in credits if speaks(c)]
 
 
-def names_source(name: str, source: str | None) -> bool:
-    """Whether a credited name names an outlet ("AFP" names "Gulf Times (AFP)"); acronyms match
-    in capitals only."""
-    for outlet_name in credit_names(source):
-        if outlet_name.isupper():
-            if re.search(rf"(?<!\w){re.escape(outlet_name)}(?!\w)", name):
-                return True
-        elif outlet_name.casefold() in name.casefold():
-            return True
-    return False
+def names_source(name: str, source: str | None, registry: Registry | None = None) -> bool:
+    """Whether a credited (canonical) name names a document's outlet ("AFP" names "Gulf Times (AFP)")."""
+    registry = registry or shipped().with_sources([(source, None)])
+    return name in registry.names_of(source)
 
 
-def classify(credits: list[Credit], origin_sources: list[str | None]) -> str:
-    """credited, credited-elsewhere or uncredited, from the credits that speak for a passage."""
-    if any(names_source(c.name, s) for c in credits for s in origin_sources):
+def classify(credits: list[Credit], origin_sources: list[str | None], registry: Registry | None = None, agency: str | None = None) -> str:
+    """credited, credited-elsewhere or uncredited, from the credits that speak for a passage: a
+    credit to an origin's outlet, or to the agency the passage came from, is a credit."""
+    registry = registry or shipped().with_sources((s, None) for s in origin_sources)
+    named = set().union(*(registry.names_of(s) for s in origin_sources)) | ({agency} if agency else set())
+    if any(c.name in named for c in credits):
         return CREDITED
     return CREDITED_ELSEWHERE if credits else UNCREDITED
 
 
-def credit_families(families: list[ReuseFamily], documents: list[Document]) -> None:
-    """Name the sources every member's own text credits near its passage, and judge each copy's
-    credit (an origin may credit a source too: the Associated Press for a statement it reports)."""
+def own_names(source: str | None, registry: Registry) -> set[str]:
+    """The names under which a document would credit itself: its outlet's, not an agency it
+    carries ("Gulf Times (AFP)" crediting AFP credits the agency; AFP's own story does not)."""
+    whole = registry.resolve(source) if source else None
+    itself = whole.name if whole is not None and any(a.casefold() == source.strip().casefold() for a in whole.aliases) else None
+    return {name for name in registry.names_of(source) if name == itself or not registry.by_name(name).is_agency}
+
+
+def agencies_of(source: str | None, registry: Registry) -> set[str]:
+    """The agencies a document's outlet is named for: "Gulf Times (AFP)" -> AFP, "Reuters" -> Reuters."""
+    return {name for name in registry.names_of(source) if registry.by_name(name).is_agency}
+
+
+def _time(document: Document) -> float:
+    return document.published.start.timestamp() if document.published else float("inf")
+
+
+def credit_families(families: list[ReuseFamily], documents: list[Document], registry: Registry | None = None) -> dict[str, list[Credit]]:
+    """Name the sources every member's own text credits near its passage, name the agency of wire
+    families, and judge each copy's credit (an origin may credit a source too: the Associated Press
+    for a statement it reports). Returns the credits found in each member's document."""
+    registry = registry or for_documents(documents)
     by_id = {d.id: d for d in documents}
     copied: dict[str, list[tuple[int, int]]] = {}
     for family in families:
@@ -156,15 +197,34 @@ def credit_families(families: list[ReuseFamily], documents: list[Document]) -> N
     # Cues once per document; outlets named outright are looked for per family, and only the
     # origins' outlets: other sources are named by cues, and every outlet in every text would grow
     # with the square of the corpus.
-    cues = {doc: cue_credits(by_id[doc].text) for doc in copied}
+    cues = {doc: cue_credits(by_id[doc].text, registry) + link_credits(by_id[doc], registry) for doc in copied}
+    found = {doc: list(credits) for doc, credits in cues.items()}
     for family in families:
         origins = [family.origin.doc] if family.origin else family.candidates
         sources = [by_id[doc].source for doc in origins]
         # Without a dated origin, any member's outlet may be the one credited (see provenance.order).
         named = sources if origins else [by_id[m.doc].source for m in family.members[:MEMBERS_NAMED]]
+        named = [s for s in named if s]
+        crediting: dict[str, set[str]] = {}
+        near_of = []
         for member in family.members:
-            credits = _outermost(cues[member.doc] + outlet_credits(by_id[member.doc].text, [s for s in named if s]))
-            near = credits_near(credits, member.start, member.end, copied[member.doc])
-            member.credited = sorted({c.name for c in near if not names_source(c.name, by_id[member.doc].source)})
+            outright = outlet_credits(by_id[member.doc].text, named, registry)
+            found[member.doc].extend(outright)
+            near = credits_near(_outermost(cues[member.doc] + outright), member.start, member.end, copied[member.doc])
+            own = own_names(by_id[member.doc].source, registry)
+            member.credited = sorted({c.name for c in near if c.name not in own})
+            near_of.append(near)
+            # An outlet named for an agency ("Gulf Times (AFP)") says its text is that agency's.
+            for name in {c.name for c in near if c.agency} | agencies_of(by_id[member.doc].source, registry):
+                crediting.setdefault(name, set()).add(member.doc)
+        agencies = Counter({name: len(docs) for name, docs in crediting.items()})  # documents, not spans
+        if agencies:
+            # The agency most members credit; of those, the one credited earliest.
+            first = {name: min(_time(by_id[doc]) for doc in docs) for name, docs in crediting.items()}
+            agency = min(agencies, key=lambda name: (-agencies[name], first[name], name))
+            outlet = registry.by_name(agency)
+            family.wire = Wire(agency, outlet.full, sorted(crediting[agency]))
+        for member, near in zip(family.members, near_of):
             if member.relation == COPY:
-                member.credit = classify(near, sources)
+                member.credit = classify(near, sources, registry, family.wire.agency if family.wire else None)
+    return {doc: _outermost(credits) for doc, credits in found.items()}

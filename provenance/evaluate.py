@@ -8,7 +8,9 @@ Characters are counted in the documents the passages were planted in:
 - recall: mean over cases of the share of its characters covered by some detection;
 - granularity: mean number of detections per detected case (1 is best);
 - plagdet = F1 / log2(1 + granularity);
-- attribution: share of cases whose most-overlapping detection names the case's origin document.
+- attribution: share of cases whose most-overlapping detection names the case's origin document;
+- lineage: share of cases whose detection names the document the passage was copied from, or,
+  where it says the texts cannot tell (``ambiguous``), lists it among the candidates.
 """
 
 from __future__ import annotations
@@ -49,6 +51,13 @@ class Detection:
     origin: str | None
     copied_from: str | None = None
     credit: str | None = None
+    copied_from_candidates: tuple[str, ...] = ()
+    copied_from_basis: str | None = None
+
+    def names_source(self, doc: str) -> bool:
+        """Whether it says the passage was copied from ``doc``: by name, or among the candidates
+        the texts cannot tell apart."""
+        return self.copied_from == doc or (self.copied_from_basis == "ambiguous" and doc in self.copied_from_candidates)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,10 @@ class Scores:
 
 def detections(result: ScanResult) -> list[Detection]:
     return [
-        Detection(m.doc, m.start, m.end, family.origin.doc if family.origin else None, m.copied_from, m.credit)
+        Detection(
+            m.doc, m.start, m.end, family.origin.doc if family.origin else None, m.copied_from, m.credit,
+            tuple(m.copied_from_candidates), m.copied_from_basis,
+        )
         for family in result.families
         for m in family.members
         if m.relation != ORIGIN
@@ -110,7 +122,7 @@ def score(cases: list[Case], found: list[Detection]) -> Scores:
             detected_counts.append(len(hits))
             best = max(hits, key=lambda d: _overlap(c.start, c.end, d.start, d.end))
             attributed += best.origin == c.origin
-            lineage += best.copied_from == c.copied_from
+            lineage += best.names_source(c.copied_from)
             credit_right += bool(c.credit) and best.credit == c.credit
     precision = sum(precisions) / len(precisions) if precisions else 1.0
     recall = sum(recalls) / len(recalls) if recalls else 1.0

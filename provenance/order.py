@@ -10,9 +10,10 @@ guessed.
 
 from __future__ import annotations
 
-from .attribute import ORDER_UNKNOWN, TIE, ReuseFamily, word_edits
+from .attribute import ORDER_UNKNOWN, TIE, ReuseFamily
 from .corpus import Document
-from .credit import names_source
+from .lineage import word_edits
+from .outlets import Registry
 
 CREDIT, COMPILATION = "credit", "compilation"
 # Each unordered member is weighed against every other member: in larger families (a wire story
@@ -20,7 +21,7 @@ CREDIT, COMPILATION = "credit", "compilation"
 MEMBERS_WEIGHED = 64
 
 
-def infer_order(families: list[ReuseFamily], documents: list[Document]) -> None:
+def infer_order(families: list[ReuseFamily], documents: list[Document], registry: Registry) -> None:
     """Name ``copied_from`` (with ``copied_from_basis``) for tied and undated members where the
     text gives evidence; run after the credits are found."""
     by_id = {d.id: d for d in documents}
@@ -45,7 +46,7 @@ def infer_order(families: list[ReuseFamily], documents: list[Document]) -> None:
             if member.copied_from is not None or member.relation not in (TIE, ORDER_UNKNOWN):
                 continue
             others = [m.doc for m in family.members if m.doc != member.doc]
-            credited = [o for o in others if any(names_source(name, by_id[o].source) for name in member.credited)]
+            credited = [o for o in others if set(member.credited) & registry.names_of(by_id[o].source)]
             compiled = [o for o in others if partners(o) == {member.doc} and len(partners(member.doc)) > 1]
             for basis, found in ((CREDIT, credited), (COMPILATION, compiled)):
                 if len(found) == 1:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .dates import Published, inferred_time
 
@@ -46,6 +46,15 @@ class PageError(Exception):
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link in a page whose words stand at ``text[start:end]`` of the extracted text."""
+
+    start: int
+    end: int
+    url: str
+
+
+@dataclass(frozen=True)
 class Page:
     """What a page says of itself; any field may be missing."""
 
@@ -55,6 +64,7 @@ class Page:
     url: str | None = None
     published: Published | None = None  # from the page's markup, marked inferred
     skipped: str | None = None  # why a page was not read for text
+    links: tuple[Link, ...] = ()  # links to other sites, where their words are in the text
 
 
 @dataclass(frozen=True)
@@ -83,13 +93,40 @@ def extract_page(html: str, url: str | None = None) -> Page:
     if found is None:
         return Page("", url=url)
     page_url = url or found.url
+    text = found.text or ""
     return Page(
-        text=found.text or "",
+        text=text,
         title=found.title or None,
         source=found.sitename or found.hostname or _host(page_url),
         url=page_url or None,
         published=_markup_time(found.date),
+        links=outside_links(html, text, page_url),
     )
+
+
+def outside_links(html: str, text: str, page_url: str | None) -> tuple[Link, ...]:
+    """The page's links to other sites, each placed where its words stand in the extracted text
+    (the first place not yet taken): a link to a source's site credits it (provenance.credit)."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ()
+    own = _host(page_url)
+    links, taken = [], set()
+    for anchor in tree.iter("a"):
+        href, words = (anchor.get("href") or "").strip(), " ".join(anchor.text_content().split())
+        target = _host(urljoin(page_url or "", href)) if href.startswith(("http:", "https:", "//")) else None
+        if not target or target == own or len(words) < 2:
+            continue
+        at = text.find(words)
+        while at in taken:
+            at = text.find(words, at + 1)
+        if at >= 0:
+            taken.add(at)
+            links.append(Link(at, at + len(words), urljoin(page_url or "", href)))
+    return tuple(sorted(links, key=lambda link: link.start))
 
 
 def _markup_time(value: str | None) -> Published | None:

@@ -42,8 +42,10 @@ def to_json(result: ScanResult) -> dict:
                 "reused_chars": r.reused_chars,
                 "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
                 "reused_from": r.reused_from,
+                "reused_from_wire": r.reused_from_wire,
                 "uncredited_chars": r.uncredited_chars,
                 "uncredited_share": round(r.uncredited_chars / r.chars, 4) if r.chars else 0.0,
+                "credits": [{"name": c.name, "cue": c.cue, "start": c.start, "end": c.end} for c in result.credits.get(doc.id, [])],
             }
         )
     clusters = []
@@ -56,6 +58,7 @@ def to_json(result: ScanResult) -> dict:
                 "origin_status": family.origin_status,
                 "kind": family.kind,
                 "origin_candidates": family.candidates,
+                "wire": {"agency": family.wire.agency, "name": family.wire.name, "credited_by": family.wire.credited_by} if family.wire else None,
                 "members": [
                     {
                         "doc": m.doc,
@@ -66,6 +69,7 @@ def to_json(result: ScanResult) -> dict:
                         "copied_from": m.copied_from,
                         "copied_from_candidates": m.copied_from_candidates,
                         "copied_from_basis": m.copied_from_basis,
+                        "copied_from_wire": m.copied_from_wire,
                         "edits": [asdict(e) for e in m.edits],
                         "credit": m.credit,
                         "credited": m.credited,
@@ -96,6 +100,13 @@ def excerpt(text: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> str:
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
 
 
+def upstream_label(family: ReuseFamily) -> str:
+    """Where the passage came from: its origin, or for wire copy the agency, then the earliest copy."""
+    if family.wire is not None:
+        return f"{family.wire.agency} (wire), first in {origin_label(family)}"
+    return origin_label(family)
+
+
 def origin_label(family: ReuseFamily) -> str:
     if family.origin is not None:
         return family.origin.doc
@@ -121,7 +132,7 @@ def document_rows(result: ScanResult) -> list[list[str]]:
                 doc.published.label if doc.published else "undated",
                 f"{share:.0%}",
                 f"{r.uncredited_chars / r.chars if r.chars else 0.0:.0%}",
-                ", ".join(r.reused_from),
+                ", ".join(r.reused_from + [f"{agency} (wire)" for agency in r.reused_from_wire]),
             ]
         )
     return rows
@@ -144,7 +155,7 @@ def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
                     family.id,
                     excerpt(texts[member.doc], member.start, member.end),
                     member.doc,
-                    origin_label(family) if member.relation == COPY else f"{origin_label(family)} ({member.relation})",
+                    upstream_label(family) if member.relation == COPY else f"{upstream_label(family)} ({member.relation})",
                     f"{member.similarity:.2f}",
                     _credit_label(member),
                 ]
@@ -178,7 +189,10 @@ def boilerplate_table(result: ScanResult) -> str:
     return "\n".join([title] + ([tabulate(rows, headers=["outlet", "documents", "passage"], disable_numparse=True)] if rows else [])) + "\n"
 
 
-CSV_COLUMNS = ("family", "kind", "doc", "source", "published", "start", "end", "relation", "similarity", "origin", "copied_from", "credit", "passage")
+CSV_COLUMNS = (
+    "family", "kind", "doc", "source", "published", "start", "end", "relation", "similarity", "origin", "copied_from", "credit", "passage",
+    "wire", "copied_from_basis",
+)
 
 
 def member_rows(result: ScanResult) -> Iterator[list]:
@@ -190,6 +204,7 @@ def member_rows(result: ScanResult) -> Iterator[list]:
             yield [
                 family.id, family.kind, m.doc, doc.source or "", doc.published.label if doc.published else "", m.start, m.end,
                 m.relation, m.similarity, origin_label(family), m.copied_from or "", m.credit or "", doc.text[m.start : m.end],
+                family.wire.agency if family.wire else "", m.copied_from_basis or "",
             ]
 
 
@@ -204,14 +219,17 @@ def to_csv(result: ScanResult) -> str:
 
 def family_tree(result: ScanResult, family_id: int) -> str:
     """One family as a tree of who copied whom: each member under the one it copied, with its
-    outlet, date, relation, similarity, credit and the words it changed. Members whose source
-    cannot be told (tied or undated) stand at the top, beside the origin."""
+    outlet, date, relation, similarity, credit and the words it changed. Wire copy stands under its
+    agency. Members whose source cannot be told (tied or undated) stand at the top, beside the
+    origin; where the text could not tell which member was copied, the others it may be are named."""
     family = next((f for f in result.families if f.id == family_id), None)
     if family is None:
         raise KeyError(f"no family {family_id} (the scan found {len(result.families)})")
     by_id = {doc.id: doc for doc in result.documents}
     first = family.origin or family.members[0]
     lines = [f"Family {family.id}: {excerpt(by_id[first.doc].text, first.start, first.end)}", f"origin: {origin_label(family)}"]
+    if family.wire is not None:
+        lines.append(f"wire: {family.wire.agency} ({family.wire.name}), credited by {', '.join(family.wire.credited_by)}")
     children: dict[str | None, list] = {}
     for member in family.members:
         children.setdefault(member.copied_from, []).append(member)
@@ -223,6 +241,11 @@ def family_tree(result: ScanResult, family_id: int) -> str:
             parts.append(f"similarity {member.similarity:.2f}")
         if member.credit or member.credited:
             parts.append(_credit_label(member) if member.credit else "credits " + ", ".join(member.credited))
+        others = [c for c in member.copied_from_candidates if c != member.copied_from]
+        if member.copied_from_basis == "ambiguous":
+            parts.append(f"the texts cannot tell: or from {', '.join(others)}")
+        elif member.copied_from_basis:
+            parts.append(f"basis: {member.copied_from_basis}")
         return "  ".join(parts)
 
     def walk(member, prefix: str, last: bool, top: bool) -> None:
@@ -234,8 +257,14 @@ def family_tree(result: ScanResult, family_id: int) -> str:
         for index, child in enumerate(below):
             walk(child, inner, index == len(below) - 1, False)
 
-    for member in children.get(None, []):
-        walk(member, "", True, True)
+    if family.wire is None:
+        for member in children.get(None, []):
+            walk(member, "", True, True)
+    else:
+        lines.append(f"{family.wire.agency} (wire)")
+        top = sorted(children.get(None, []), key=lambda m: (by_id[m.doc].published is None, by_id[m.doc].published.start if by_id[m.doc].published else 0))
+        for index, member in enumerate(top):
+            walk(member, "", index == len(top) - 1, False)
     return "\n".join(lines) + "\n"
 
 
@@ -268,6 +297,7 @@ def check_to_json(reports: list[DraftReport], policy: Policy) -> dict:
                         "matched": p.matched,
                         "similarity": p.similarity,
                         "status": p.status,
+                        "wire": p.wire,
                     }
                     for p in r.passages
                 ],
@@ -292,7 +322,8 @@ def check_tables(reports: list[DraftReport]) -> str:
                 [
                     excerpt(r.draft.text, p.start, p.end),
                     f"{p.start}-{p.end}",
-                    f"{origin.doc} ({origin.source or 'unknown outlet'}, {origin.published or 'undated'})" if origin else f"{p.origin_status}: {', '.join(p.matched)}",
+                    (f"{p.wire} (wire), first in " if p.wire else "")
+                    + (f"{origin.doc} ({origin.source or 'unknown outlet'}, {origin.published or 'undated'})" if origin else f"{p.origin_status}: {', '.join(p.matched)}"),
                     f"{origin.start}-{origin.end}" if origin else "",
                     f"{p.similarity:.2f}",
                     p.status,

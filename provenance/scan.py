@@ -17,8 +17,10 @@ from .boilerplate import Boilerplate, remove_boilerplate
 from .candidates import candidate_pairs
 from .cluster import Family, cluster
 from .corpus import Document
-from .credit import credit_families
+from .credit import Credit, credit_families
+from .lineage import trace_lineage
 from .order import infer_order
+from .outlets import for_documents
 from .quotes import mark_shared_quotes
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
@@ -53,6 +55,7 @@ class ScanResult:
     candidate_pairs: int
     seconds: float
     boilerplate: list[Boilerplate] = field(default_factory=list)  # site furniture, not reuse
+    credits: dict[str, list[Credit]] = field(default_factory=dict)  # what each family member's document credits
 
 
 def scan(
@@ -97,12 +100,14 @@ def scan(
 
 def conclude(clustered: list[Family], documents: list[Document], params: ScanParams, candidate_count: int, began: float) -> ScanResult:
     """The stages after clustering, whichever engine found the families: boilerplate out, origins,
-    lineage, shared quotes, credit and order."""
+    shared quotes, credit and wire, lineage and order."""
     families, boilerplate = remove_boilerplate(clustered, documents)
     families = attribute(families, documents)
     mark_shared_quotes(families, documents)
-    credit_families(families, documents)
-    infer_order(families, documents)
+    registry = for_documents(documents)
+    credits = credit_families(families, documents, registry)
+    trace_lineage(families, documents, registry)
+    infer_order(families, documents, registry)
     return ScanResult(
         documents=documents,
         families=families,
@@ -111,6 +116,7 @@ def conclude(clustered: list[Family], documents: list[Document], params: ScanPar
         candidate_pairs=candidate_count,
         seconds=time.perf_counter() - began,
         boilerplate=boilerplate,
+        credits=credits,
     )
 
 

@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from provenance.check import Policy, check_draft, load_drafts
-from provenance.credit import classify, credit_names, credits_near, find_credits
+from provenance.credit import classify, credits_near, find_credits
+from provenance.outlets import name_parts
 from provenance.cli import app
 from provenance.corpus import load_corpus
 from provenance.index import Index
@@ -75,7 +76,7 @@ def names_credit(text, start, end, source):
 
 
 def test_credit_names_and_reach():
-    assert credit_names("Gulf Times (AFP)") == ["Gulf Times (AFP)", "Gulf Times", "AFP"]
+    assert name_parts("Gulf Times (AFP)") == ["Gulf Times (AFP)", "Gulf Times", "AFP"]
     text = "x" * 1000 + " the passage " + "y" * 1000
     assert not names_credit(text, 1000, 1013, "AFP")
     assert names_credit("(AFP) " + text, 1006, 1019, "AFP")  # a dateline tag credits the article

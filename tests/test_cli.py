@@ -24,8 +24,8 @@ def test_scan_tables_on_the_samples():
     out = result.stdout
     documents_part, reuse_part = out.split("Reused passages:")
     rows = {line.split()[0]: line for line in documents_part.splitlines()[3:] if line.strip()}
-    assert "Hot Air" in rows["001"] and rows["001"].rstrip().endswith("000")
-    assert "Unknown aggregator" in rows["002"] and rows["002"].rstrip().endswith("003")
+    assert "Hot Air" in rows["001"] and rows["001"].rstrip().endswith("000, AP (wire)")
+    assert "Unknown aggregator" in rows["002"] and rows["002"].rstrip().endswith("AFP (wire)")
     assert " 0%" in rows["004"]
     reuse_part, quotes_part = reuse_part.split("Shared quotes")
     assert "5 in 5 families" in reuse_part and "1 in 1 families" in quotes_part

@@ -75,7 +75,10 @@ def test_nothing_in_the_originals_is_flagged_and_004_is_in_no_family(samples_res
     assert all(m.doc != "004" for f in samples_result.families for m in f.members)
     reuse = {r.doc: r for r in samples_result.reuse}
     assert (reuse["003"].reused_chars, reuse["004"].reused_chars) == (0, 0)
-    assert reuse["001"].reused_from == ["000"] and reuse["002"].reused_from == ["003"]
+    # Hot Air copied 000's own paragraphs, and carries AP lines 000 credits to the AP; 002 carries
+    # AFP lines that 003 credits to AFP, and nothing in its text says it took them from 003.
+    assert (reuse["001"].reused_from, reuse["001"].reused_from_wire) == (["000"], ["AP"])
+    assert (reuse["002"].reused_from, reuse["002"].reused_from_wire) == ([], ["AFP"])
 
 
 def test_stock_phrases_outside_copied_passages_are_not_reuse(samples_result):
