@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .attribute import COPIED, ORIGIN, SHARED_QUOTE, Member, ReuseFamily
 from .corpus import Document
-from .report import DOCUMENT_COLUMNS, document_rows, excerpt, origin_label
+from .report import DOCUMENT_COLUMNS, document_rows, excerpt, upstream_label
 from .scan import ScanResult
 
 CONTEXT = 240  # characters shown on each side of a highlighted passage
@@ -81,7 +81,7 @@ def _documents_table(result: ScanResult) -> str:
 
 def _headline(family: ReuseFamily, by_id: dict[str, Document]) -> str:
     first = family.origin or family.members[0]
-    kind = "shared quote" if family.kind == SHARED_QUOTE else f"origin {origin_label(family)}"
+    kind = "shared quote" if family.kind == SHARED_QUOTE else f"origin {upstream_label(family)}"
     return f"Family {family.id} ({kind}, {len(family.members)} members): {excerpt(by_id[first.doc].text, first.start, first.end)}"
 
 

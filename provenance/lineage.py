@@ -79,26 +79,35 @@ def _trace(family: ReuseFamily, by_id: dict[str, Document], registry: Registry) 
     members = family.members
     # A document's version of the passage is all its spans in the family, in text order: a
     # carrier that cut a sentence of the story is aligned as two spans around the cut.
-    docs = sorted({m.doc for m in members}, key=lambda d: next(i for i, m in enumerate(members) if m.doc == d))
-    spans_of = {doc: sorted((m for m in members if m.doc == doc), key=lambda m: m.start) for doc in docs}
+    spans_of: dict[str, list] = {}
+    for member in members:
+        spans_of.setdefault(member.doc, []).append(member)
+    for spans in spans_of.values():
+        spans.sort(key=lambda m: m.start)
+    docs = list(spans_of)
     texts = [" ".join(by_id[doc].text[m.start : m.end] for m in spans_of[doc]) for doc in docs]
     times = [by_id[doc].published for doc in docs]
     dated = [i for i, t in enumerate(times) if t is not None]
     if not dated:
         return
     reference = docs.index(family.origin.doc) if family.origin else min(dated, key=lambda i: times[i].start)
-    earlier = [[j for j in dated if j != i and times[j].before(times[i])] if times[i] is not None else [] for i in range(len(docs))]
-    if not any(earlier):
-        _mark_wire_origins(family)
-        return
     small = len(docs) <= MEMBERS_COMPARED
-    if not small:  # compare with aligned documents only, so a huge family costs its links
+    if small:
+        others = [dated] * len(docs)
+    else:  # compare with aligned documents only, so a huge family costs its links, not its square
         index = {doc: i for i, doc in enumerate(docs)}
         aligned = [set() for _ in docs]
         for a, b in family.links:
             aligned[index[members[a].doc]].add(index[members[b].doc])
             aligned[index[members[b].doc]].add(index[members[a].doc])
-        earlier = [[j for j in earlier[i] if j in aligned[i]] for i in range(len(docs))]
+        others = [sorted(linked) for linked in aligned]
+    earlier = [
+        [j for j in others[i] if j != i and times[j] is not None and times[j].before(times[i])] if times[i] is not None else []
+        for i in range(len(docs))
+    ]
+    if not any(earlier):
+        _mark_wire_origins(family)
+        return
     ref_tokens = tokenize(texts[reference])
     versions = [_version(ref_tokens, tokenize(text)) if i != reference else _Version(ref_tokens, {}, (0, len(ref_tokens))) for i, text in enumerate(texts)]
     words = ref_tokens.words
@@ -123,6 +132,7 @@ def _trace(family: ReuseFamily, by_id: dict[str, Document], registry: Registry) 
             ]
     else:  # every change from the origin's text is the member's own
         parents = parents_of([dict(v.variants) for v in versions], False)
+    position = {id(m): k for k, m in enumerate(members)}
     for i, doc in enumerate(docs):
         basis, found, of_member = parents[i]
         for member in spans_of[doc]:
@@ -133,17 +143,16 @@ def _trace(family: ReuseFamily, by_id: dict[str, Document], registry: Registry) 
             text = by_id[doc].text[member.start : member.end]
             if of_member:
                 member.copied_from = docs[found[0]]
-                member.edits = word_edits(_counterpart(family, member, spans_of[docs[found[0]]], by_id), text)
+                member.edits = word_edits(_counterpart(family, position, member, spans_of[docs[found[0]]], by_id), text)
             else:  # the agency's copy; its edits are told against the earliest version the corpus has
                 member.copied_from_wire = family.wire.agency
-                member.edits = word_edits(_counterpart(family, member, spans_of[docs[reference]], by_id), text)
+                member.edits = word_edits(_counterpart(family, position, member, spans_of[docs[reference]], by_id), text)
     _mark_wire_origins(family)
 
 
-def _counterpart(family: ReuseFamily, member, spans: list, by_id: dict[str, Document]) -> str:
+def _counterpart(family: ReuseFamily, index: dict[int, int], member, spans: list, by_id: dict[str, Document]) -> str:
     """The text of the span of another document that this member was aligned with (the most
-    alike), else of all its spans."""
-    index = {id(m): i for i, m in enumerate(family.members)}
+    alike), else of all its spans. ``index``: each member's position, by ``id()``."""
     mine = index[id(member)]
     linked = [(family.links.get(tuple(sorted((mine, index[id(other)]))), 0.0), -k, other) for k, other in enumerate(spans)]
     best = max(linked, key=lambda item: item[:2])

@@ -135,3 +135,13 @@ def test_the_lineage_benchmark_scores_on_real_prose():
     assert scores.carriers >= 16 and scores.lifts >= 4 and scores.chains == 4
     assert scores.carriers_not_said_copied >= 0.9 and scores.wire_families_naming_agency >= 0.9
     assert scores.lifts_naming_carrier >= 0.75 and scores.chains_right >= 0.75
+
+
+def test_tables_and_the_html_report_name_the_agency_upstream():
+    from provenance.html_report import to_html
+    from provenance.report import render_tables
+
+    result = scan(load_corpus(SAMPLES).documents)
+    tables = render_tables(result)
+    assert "AP (wire), first in 000" in tables and "AFP (wire), first in 003" in tables
+    assert "AP (wire), first in 000" in to_html(result)
