@@ -50,9 +50,12 @@ def _case_sensitive(alias: str) -> bool:
 
 
 class Registry:
-    """Outlets by alias and by domain; ``resolve`` finds the outlet a phrase names."""
+    """Outlets by alias and by domain; ``resolve`` finds the outlet a phrase names. A registry
+    made ``with_sources`` holds only the outlets it adds and asks its ``parent`` for the rest, so a
+    check pays for compiling its corpus's few names, not the shipped hundreds."""
 
-    def __init__(self, outlets: Iterable[Outlet]):
+    def __init__(self, outlets: Iterable[Outlet], parent: "Registry | None" = None):
+        self.parent = parent
         self.outlets = list(outlets)
         self._by_alias: dict[str, Outlet] = {}
         self._by_folded: dict[str, Outlet] = {}
@@ -75,16 +78,24 @@ class Registry:
     def resolve(self, phrase: str) -> Outlet | None:
         """The outlet a phrase names ("this AFP report" -> AFP, "Russian news agency Interfax" ->
         Interfax); the longest name wins, and a phrase naming none is no credit."""
+        found = self._matches(phrase)
+        return max(found, key=lambda f: f[0])[1] if found else None  # the first longest: own outlets first
+
+    def _matches(self, phrase: str) -> list[tuple[int, Outlet]]:
+        return self._own_matches(phrase) + (self.parent._matches(phrase) if self.parent is not None else [])
+
+    def _own_matches(self, phrase: str) -> list[tuple[int, Outlet]]:
         found = []
         if self._exact:
             found += [(len(m.group(0)), self._by_alias[m.group(0)]) for m in self._exact.finditer(phrase)]
         if self._folded:
             found += [(len(m.group(0)), self._by_folded[m.group(0).casefold()]) for m in self._folded.finditer(phrase)]
-        return max(found, key=lambda f: f[0])[1] if found else None
+        return found
 
     def by_name(self, name: str) -> Outlet | None:
         """The outlet of a canonical name."""
-        return self._by_name.get(name)
+        found = self._by_name.get(name)
+        return found if found is not None or self.parent is None else self.parent.by_name(name)
 
     def by_url(self, url: str) -> Outlet | None:
         """The outlet whose site a URL is on (a subdomain counts)."""
@@ -93,7 +104,7 @@ class Registry:
             if host in self._by_domain:
                 return self._by_domain[host]
             host = host.partition(".")[2] if "." in host else ""
-        return None
+        return self.parent.by_url(url) if self.parent is not None else None
 
     def names_of(self, source: str | None) -> set[str]:
         """The canonical names under which a document's outlet is credited: "Gulf Times (AFP)" is
@@ -127,7 +138,7 @@ class Registry:
         for source, found in hosts.items():
             base = added.get(source) or self.resolve(source)
             added[base.name] = Outlet(base.name, base.full, base.kind, base.aliases, tuple(sorted(set(base.domains) | found)))
-        return Registry(list(added.values()) + self.outlets) if added else self
+        return Registry(list(added.values()), parent=self) if added else self
 
     def _names_whole(self, source: str) -> bool:
         """Whether an alias is the whole of this name (the corpus's "Reuters" is Reuters)."""
