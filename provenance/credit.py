@@ -83,8 +83,10 @@ def cue_credits(text: str, registry: Registry) -> list[Credit]:
     """The cues that name an agency or outlet by their wording, and block quotes."""
     found = []
     for cue, pattern in _CUES:
+        # A tag or slug is the agency's name alone: "(AP)", never "(D-PA)".
+        lookup = registry.named_exactly if cue in ("agency tag", "dateline") else registry.resolve
         for match in pattern.finditer(text):
-            outlet = registry.resolve(match.group(1))
+            outlet = lookup(match.group(1).strip())
             if outlet is not None:
                 start, end = match.span(1)
                 found.append(Credit(outlet.name, start, end, cue, outlet.is_agency, _leads_in(text, end)))
@@ -147,12 +149,6 @@ def credits_near(credits: list[Credit], start: int, end: int, copied: list[tuple
         return (opening or near) and not any(s <= c.start and c.end <= e for s, e in copied)
 
     return [c for c in credits if speaks(c)]
-
-
-def names_source(name: str, source: str | None, registry: Registry | None = None) -> bool:
-    """Whether a credited (canonical) name names a document's outlet ("AFP" names "Gulf Times (AFP)")."""
-    registry = registry or shipped().with_sources([(source, None)])
-    return name in registry.names_of(source)
 
 
 def classify(credits: list[Credit], origin_sources: list[str | None], registry: Registry | None = None, agency: str | None = None) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from .attribute import COPY, ORIGIN, Edit, ReuseFamily
+from .attribute import COPY, Edit, ReuseFamily
 from .corpus import Document
 from .normalize import Tokens, tokenize
 from .outlets import Registry
@@ -37,7 +37,8 @@ from .outlets import Registry
 EDITS, CREDIT, DATES, AMBIGUOUS = "edits", "credit", "dates", "ambiguous"
 CUT_WORDS = 4  # a reading this many words shorter than the other, where versions split evenly, is a cut
 # Families up to this size weigh every pair of members; larger ones (a story reprinted everywhere)
-# compare each member with the members it was aligned with, against the origin's text.
+# compare each member with the members it was aligned with, against the origin's text, even in
+# wire copy (no majority base: a known limit).
 MEMBERS_COMPARED = 64
 
 LIFT_SHARE = 0.8  # a version at most this share of another's length, held in it word for word, is a lift of it
@@ -121,10 +122,12 @@ def _trace(family: ReuseFamily, by_id: dict[str, Document], registry: Registry) 
     if small and (family.wire is not None or family.origin is None):
         sites = sorted({site for v in versions for site in v.variants})
         voters = list(range(len(docs)))
-        for _ in range(2):
+        for rounds_left in (1, 0):
             base = _base(sites, versions, words, voters)
             own = [{s: r for s in sites if (r := v.reading(s, words)) is not None and base.get(s) not in (None, r)} for v in versions]
             parents = parents_of(own, True)
+            if not rounds_left:
+                break
             # Copies of a member, and versions identical to an earlier one, are no independent witnesses.
             voters = [
                 i for i, (_, _, of_member) in enumerate(parents)
@@ -166,7 +169,7 @@ def _mark_wire_origins(family: ReuseFamily) -> None:
     if family.wire is None:
         return
     for member in family.members:
-        if member.copied_from is None and member.relation in (ORIGIN, COPY):
+        if member.copied_from is None:  # tied and undated members too, until provenance.order finds otherwise
             member.copied_from_wire = family.wire.agency
 
 
@@ -224,7 +227,7 @@ def _parents(
     copied one of them (else the agency, in wire copy). ``weighed``: the base text is the versions'
     majority, not a known origin, so a version that shares a change or two with another by chance
     (outlets cut the same sentence, pick the same synonym) could look like its copy; it is taken
-    for one only when the changes it shares outnumber its changes of its own."""
+    for one only when the changes it shares are at least as many as its changes of its own."""
     if not earlier:
         return None, [], False
     mine = versions[i]
@@ -252,7 +255,7 @@ def _parents(
         most = max(inherited.values())
         found = sorted((j for j, n in inherited.items() if n == most), key=by_time)
         return (EDITS if len(found) == 1 else AMBIGUOUS), found, True
-    named = [j for j in earlier if j not in lacking and credited & _own_outlet(sources[j], registry)]
+    named = [j for j in earlier if j not in lacking and credited & own_outlet(sources[j], registry)]
     if len(named) == 1:
         return CREDIT, named, True
     possible = sorted((j for j in earlier if j not in lacking), key=by_time)
@@ -272,7 +275,7 @@ def _holds(version: _Version, part: _Version) -> bool:
     return f" {' '.join(part.tokens.words)} " in f" {' '.join(version.tokens.words)} "
 
 
-def _own_outlet(source: str | None, registry: Registry) -> set[str]:
+def own_outlet(source: str | None, registry: Registry) -> set[str]:
     """The names a credit to this outlet uses, agencies it carries left out."""
     return {name for name in registry.names_of(source) if not registry.by_name(name).is_agency}
 

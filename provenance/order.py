@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .attribute import ORDER_UNKNOWN, TIE, ReuseFamily
 from .corpus import Document
-from .lineage import word_edits
+from .lineage import own_outlet, word_edits
 from .outlets import Registry
 
 CREDIT, COMPILATION = "credit", "compilation"
@@ -46,11 +46,12 @@ def infer_order(families: list[ReuseFamily], documents: list[Document], registry
             if member.copied_from is not None or member.relation not in (TIE, ORDER_UNKNOWN):
                 continue
             others = [m.doc for m in family.members if m.doc != member.doc]
-            credited = [o for o in others if set(member.credited) & registry.names_of(by_id[o].source)]
+            credited = [o for o in others if set(member.credited) & own_outlet(by_id[o].source, registry)]
             compiled = [o for o in others if partners(o) == {member.doc} and len(partners(member.doc)) > 1]
             for basis, found in ((CREDIT, credited), (COMPILATION, compiled)):
                 if len(found) == 1:
                     member.copied_from, member.copied_from_candidates, member.copied_from_basis = found[0], found, basis
+                    member.copied_from_wire = None
                     source = next(m for m in family.members if m.doc == found[0])
                     member.edits = word_edits(by_id[source.doc].text[source.start : source.end], by_id[member.doc].text[member.start : member.end])
                     break

@@ -38,9 +38,9 @@ class Outlet:
 def name_parts(source: str | None) -> list[str]:
     """The names a text may use for an outlet, longest first: "Gulf Times (AFP)" -> the whole,
     "Gulf Times", "AFP"."""
-    if not source:
+    if not source or not any(ch.isalnum() for ch in source):
         return []
-    names = {source.strip()} | {part for part in _NAME_PARTS.split(source) if len(part) >= 2}
+    names = {source.strip()} | {part for part in _NAME_PARTS.split(source) if len(part) >= 2 and any(ch.isalnum() for ch in part)}
     return sorted(names, key=len, reverse=True)
 
 
@@ -92,6 +92,11 @@ class Registry:
             found += [(len(m.group(0)), self._by_folded[m.group(0).casefold()]) for m in self._folded.finditer(phrase)]
         return found
 
+    def named_exactly(self, token: str) -> Outlet | None:
+        """The outlet one of whose aliases is the whole token ("AP" in "(AP)"; not "D-PA")."""
+        found = self._by_alias.get(token) or self._by_folded.get(token.casefold())
+        return found if found is not None or self.parent is None else self.parent.named_exactly(token)
+
     def by_name(self, name: str) -> Outlet | None:
         """The outlet of a canonical name."""
         found = self._by_name.get(name)
@@ -123,7 +128,7 @@ class Registry:
         hosts: dict[str, set[str]] = {}
         seen: set[str] = set()
         for source, url in sources:
-            if not source:
+            if not name_parts(source):
                 continue
             source = source.strip()
             host = (urlsplit(url).hostname or "").casefold().removeprefix("www.") if url else ""

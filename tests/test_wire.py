@@ -132,7 +132,8 @@ def test_check_allows_a_draft_carrying_wire_copy_whether_or_not_it_credits_the_a
 def test_the_lineage_benchmark_scores_on_real_prose():
     bench = make_wire_benchmark(seed=3, split="dev", stories=8, chains=4)
     scores = score_lineage(scan(bench.documents), bench.cases)
-    assert scores.carriers >= 16 and scores.lifts >= 4 and scores.chains == 4
+    assert scores.carriers >= 16 and scores.lifts >= 4 and scores.chains == 4 and scores.wire_families >= 6
+    assert scores.carriers_found >= 0.9
     assert scores.carriers_not_said_copied >= 0.9 and scores.wire_families_naming_agency >= 0.9
     assert scores.lifts_naming_carrier >= 0.75 and scores.chains_right >= 0.75
 
@@ -145,3 +146,11 @@ def test_tables_and_the_html_report_name_the_agency_upstream():
     tables = render_tables(result)
     assert "AP (wire), first in 000" in tables and "AFP (wire), first in 003" in tables
     assert "AP (wire), first in 000" in to_html(result)
+
+
+def test_a_tag_is_an_agency_s_name_alone_and_a_punctuation_source_names_nobody():
+    registry = shipped().with_sources([("-", None), ("  ", None)])
+    from provenance.credit import cue_credits
+
+    assert [c.name for c in cue_credits("WASHINGTON (AP) - Sen. Casey (D-PA) said on Monday.", registry)] == ["AP"]
+    assert registry.resolve("LONDON - the minister") is None and registry.names_of("-") == set()
