@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from itertools import repeat
 import numpy as np
 
-from .fingerprint import band_keys
 from .signatures import SignatureStore, band_agreement
 from .workers import Mapper
 
@@ -34,9 +33,9 @@ class CandidatePair:
     passage_pairs: int  # how many passage pairs of the two documents look alike
 
 
-def document_keys(signatures: np.ndarray, bands: int) -> np.ndarray:
-    """The distinct keys of a document's passages in its first ``bands`` bands, as int64."""
-    return np.unique(band_keys(signatures)[:, :bands]).view(np.int64)
+def document_keys(keys: np.ndarray, bands: int) -> np.ndarray:
+    """The distinct keys of a document's passages (``band_keys``) in its first ``bands`` bands, as int64."""
+    return np.unique(keys[:, :bands]).view(np.int64)
 
 
 def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -63,20 +62,25 @@ def candidate_pairs(
     clique_limit: int = 8,
     min_estimate: float = MIN_ESTIMATE,
     map: Mapper = map,
+    focus: int | None = None,
 ) -> list[CandidatePair]:
     """Document pairs with at least one pair of passages that collide in a band and whose
     signatures agree on at least ``min_estimate`` of their rows.
 
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
     large bucket the others are linked to. Bands are independent: ``map`` may spread them over
-    processes.
+    processes. With ``focus`` (a document), only the pairs that include it, found without linking
+    the others.
     """
     owner = store.owner().astype(np.int64)  # document codes below are products of two documents
     n_windows, n_docs = len(owner), store.documents
     if n_windows == 0:
         return []
-    links = map(_links_of_band, repeat(store), range(store.bands), repeat(rank), repeat(clique_limit))
-    codes = np.unique(np.concatenate(list(links)))
+    if focus is None:
+        links = list(map(_links_of_band, repeat(store), range(store.bands), repeat(rank), repeat(clique_limit)))
+    else:
+        links = [_focus_links(store, rank, clique_limit, focus)]
+    codes = np.unique(np.concatenate(links))
     first, second = codes // n_windows, codes % n_windows
     groups = [list(range(start, store.bands, 4)) for start in range(min(4, store.bands))]
     agree = sum(map(_agreement_of_bands, repeat(store), groups, repeat(first), repeat(second)))
@@ -88,6 +92,42 @@ def candidate_pairs(
 
 def _links_of_band(store: SignatureStore, band: int, rank: np.ndarray, clique_limit: int) -> np.ndarray:
     return _band_links(store.band(band), store.owner(), rank, clique_limit)
+
+
+_FILTER_BITS = 12  # a table of 4,096 flags: the 250 keys a band of a 1,000-word draft set 6% of them
+_FILTER_MASK = np.uint64((1 << _FILTER_BITS) - 1)
+
+
+def _focus_links(store: SignatureStore, rank: np.ndarray, clique_limit: int, focus: int) -> np.ndarray:
+    """The window pairs ``_band_links`` finds in any band that include a window of document ``focus``.
+
+    Only entries with a key that one of its windows has in the same band can share its bucket.
+    Linked alone, they make the same buckets, each document in the same window (the first with
+    that key: an entry is only ever dropped for an earlier one of its document with the same key).
+    So each of them gets the number of its key among the focus's keys of all bands, and all bands
+    are linked in one step on those numbers.
+    """
+    owner = store.owner()
+    mine = slice(np.searchsorted(owner, focus, "left"), np.searchsorted(owner, focus, "right"))
+    windows, buckets, numbered = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)], 0
+    for band in range(store.bands if mine.start < mine.stop else 0):
+        column = store.band(band)
+        keys = np.unique(column[mine])
+        # The keys' low bits rule most entries out before the search that numbers the rest.
+        low = np.zeros(1 << _FILTER_BITS, dtype=bool)
+        low[keys & _FILTER_MASK] = True
+        maybe = np.flatnonzero(low[column & _FILTER_MASK])
+        number = np.searchsorted(keys, column[maybe]).clip(max=len(keys) - 1)
+        shared = keys[number] == column[maybe]
+        windows.append(maybe[shared])
+        buckets.append(numbered + number[shared])
+        numbered += len(keys)
+    windows, buckets = np.concatenate(windows), np.concatenate(buckets)
+    # Bands one after another: owner ascends within each bucket, which is what linking needs.
+    first, second = bucket_links(buckets, owner[windows], rank, clique_limit)
+    first, second = windows[first], windows[second]
+    theirs = (owner[first] == focus) | (owner[second] == focus)
+    return first[theirs] * len(owner) + second[theirs]
 
 
 def _agreement_of_bands(store: SignatureStore, bands: list[int], first: np.ndarray, second: np.ndarray) -> np.ndarray:

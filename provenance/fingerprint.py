@@ -26,10 +26,21 @@ _PRIME = np.uint64(0x9E3779B185EBCA87)
 _MIX = (np.uint64(30), np.uint64(0xBF58476D1CE4E5B9), np.uint64(27), np.uint64(0x94D049BB133111EB), np.uint64(31))
 
 
+_known_words: dict[str, int] = {}  # word -> its hash: most words of a text were seen in earlier ones
+KNOWN_WORDS = 1 << 17  # words remembered at most (about 15 MB); then they are forgotten, all at once
+
+
 def word_hashes(words: list[str]) -> np.ndarray:
-    """xxh32 of each word's UTF-8 bytes, as uint64."""
+    """xxh32 of each word's UTF-8 bytes, as uint64. Each distinct word is hashed once, the first
+    time a process sees it, and looked up after that (two thirds of the time for a 400-word text)."""
+    global _known_words
+    known = _known_words  # another thread may start a new dict: this call keeps its own
+    if len(known) >= KNOWN_WORDS:
+        known = _known_words = {}
     digest = xxhash.xxh32_intdigest
-    return np.fromiter((digest(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    for word in set(words).difference(known):
+        known[word] = digest(word.encode("utf-8"))
+    return np.fromiter(map(known.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(words: list[str], k: int) -> np.ndarray:
@@ -88,11 +99,14 @@ class PassageHasher:
             permutations = affine_permutations(num_perm, seed)
         self.permutations = np.asarray(permutations, dtype=np.uint32).reshape(2, num_perm)
         self._a, self._b = self.permutations
+        self.identity = (window, step, self.permutations.tobytes())  # equal for hashers that sign alike
 
     def permuted(self, hashes: np.ndarray) -> np.ndarray:
         """(n_shingles, num_perm) permuted hash values; uint32 arithmetic wraps by design."""
         with np.errstate(over="ignore"):
-            return _fmix32(hashes.astype(np.uint32))[:, None] * self._a + self._b
+            permuted = _fmix32(hashes.astype(np.uint32))[:, None] * self._a
+            permuted += self._b  # in place: one array of n_shingles x num_perm made, not two
+            return permuted
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         """The MinHash signature of one set of shingle hashes."""
@@ -113,13 +127,22 @@ class PassageHasher:
         blocks = np.empty((len(block_starts), self.num_perm), dtype=np.uint32)
         for first in range(0, len(block_starts), _BLOCKS_AT_ONCE):
             part = hashes[first * self.step : (first + _BLOCKS_AT_ONCE) * self.step]
-            blocks[first : first + _BLOCKS_AT_ONCE] = np.minimum.reduceat(self.permuted(part), np.arange(0, len(part), self.step), axis=0)
+            self._block_minima(self.permuted(part), blocks[first : first + _BLOCKS_AT_ONCE])
         per_window = self.window // self.step
         n_windows = max(1, len(blocks) - per_window + 1)
         signatures = blocks[:n_windows].copy()
         for offset in range(1, min(per_window, len(blocks))):
             np.minimum(signatures, blocks[offset : offset + n_windows], out=signatures)
         return signatures, block_starts[:n_windows].astype(np.int64)
+
+    def _block_minima(self, permuted: np.ndarray, into: np.ndarray) -> None:
+        """The column-wise minimum of every ``step`` rows (the last block may have fewer), into
+        ``into``: the whole blocks as one minimum over a reshaped axis, twice as fast as
+        ``np.minimum.reduceat``."""
+        whole = len(permuted) // self.step
+        permuted[: whole * self.step].reshape(whole, self.step, self.num_perm).min(axis=1, out=into[:whole])
+        if len(into) > whole:
+            permuted[whole * self.step :].min(axis=0, out=into[whole])
 
 
 def band_keys(signatures: np.ndarray) -> np.ndarray:

@@ -34,16 +34,17 @@ import numpy as np
 from .candidates import document_keys
 from .corpus import CorpusError, Document
 from .dates import parse_published
-from .fingerprint import SHINGLE_HASH, PassageHasher, fingerprint
+from .fingerprint import SHINGLE_HASH, PassageHasher
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
-from .normalize import tokenize
 from .scan import ScanParams
+from .signatures import recently_signed, sign
 from .workers import batched
 
 SCHEMA_VERSION = "2"  # 1 kept band keys in one B-tree
 INDEX_BANDS = 8  # of the 32 bands of two rows: a 12-word passage still collides, with a quarter of the rows
 SQLITE_HEADER = b"SQLite format 3\x00"
+MMAP_BYTES = 1 << 40  # map the whole file, as far as SQLite allows (2 GB as usually built)
 
 
 _SCHEMA = (
@@ -88,7 +89,7 @@ def is_index_file(path: Path) -> bool:
 
 
 def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> np.ndarray:
-    return document_keys(fingerprint(tokenize(text), hasher, shingle_size).signatures, INDEX_BANDS)
+    return document_keys(sign(text, hasher, shingle_size).keys, INDEX_BANDS)
 
 
 _worker: dict = {}
@@ -175,8 +176,9 @@ class ArchiveIndex(ABC):
         self.close()
 
     def keys_of(self, text: str) -> np.ndarray:
-        """The distinct index band keys of a text's passages, as int64."""
-        return _keys(text, self.hasher, self.params.align.shingle_size)
+        """The distinct index band keys of a text's passages, as int64. The text is signed through
+        ``recently_signed``: a draft looked up is signed again by the scan that checks it."""
+        return document_keys(recently_signed.sign(text, self.hasher, self.params.align.shingle_size).keys, INDEX_BANDS)
 
     def add(
         self,
@@ -209,6 +211,9 @@ class Index(ArchiveIndex):
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            # A check reads a page of key blocks for each segment and key it seeks: mapped, each is
+            # read where it lies instead of copied in by a system call of its own.
+            self.db.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             self._setup(create)
         except sqlite3.DatabaseError as error:
             raise IndexFileError(f"{self.path}: not a usable index ({error})") from None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -24,7 +22,7 @@ from .outlets import for_documents
 from .quotes import mark_shared_quotes
 from .fingerprint import PassageHasher, Shingled
 from .normalize import tokenize
-from .signatures import ShingleLocation, fingerprint_corpus, read_shingles
+from .signatures import ShingleLocation, fingerprint_corpus, read_shingles, signature_folder
 from .workers import pool_map, worker_count
 
 ALIGN_TASK = 64  # candidate pairs aligned per task
@@ -77,15 +75,13 @@ def scan(
     workers = worker_count(workers, len(documents))
     texts = [doc.text for doc in documents]
 
-    with pool_map(workers) as run, tempfile.TemporaryDirectory(prefix="provenance-") as directory:
+    with pool_map(workers) as run, signature_folder(len(documents)) as directory:
         store = fingerprint_corpus(
-            texts, hasher, params.align.shingle_size, Path(directory), run, progress=lambda done, total: report("fingerprint", done, total)
+            texts, hasher, params.align.shingle_size, directory, run, progress=lambda done, total: report("fingerprint", done, total)
         )
         report("candidates", 0, store.bands)
-        pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run)
+        pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run, focus=focus)
         report("candidates", store.bands, store.bands)
-        if focus is not None:
-            pairs = [p for p in pairs if focus in (p.first, p.second)]
         tasks = [[(p.first, p.second) for p in pairs[start : start + ALIGN_TASK]] for start in range(0, len(pairs), ALIGN_TASK)]
         involved = [{doc for pair in task for doc in pair} for task in tasks]
         task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)

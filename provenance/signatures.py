@@ -6,15 +6,25 @@ are kept too, so that a candidate pair can be ruled out before its texts are tok
 256 bytes a passage (2.5 GB for 100,000 articles), more than the texts themselves. So each chunk of
 documents is fingerprinted (in a worker process) into a file of its own, band-major: the keys of
 band 0 of all its passages, then band 1, and so on. A band of the whole corpus is then a few reads
-of contiguous bytes, and memory holds one band at a time.
+of contiguous bytes, and memory holds one band at a time. A small corpus (a draft and the archive
+documents it is checked with) keeps its chunks in memory instead, as they were signed: files would
+cost more than its signatures take. A process that checks draft after draft meets the same archive
+documents again, so a small corpus's texts are signed through ``recently_signed``, which keeps the
+latest of them.
 """
 
 from __future__ import annotations
 
+import sys
+import tempfile
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -23,26 +33,90 @@ from .normalize import tokenize
 
 _KEY = np.dtype("<u8")
 _SHINGLE = np.dtype("<u4")
+IN_MEMORY_BELOW = 256  # documents (a check scans 51): a smaller corpus keeps its signatures in memory, 30 KB a 400-word document
+KEEP_SIGNED = 32 << 20  # bytes of recently signed texts a process keeps: about 1,100 400-word documents
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What a scan keeps of one text: the hash of the shingle at each word and the band keys of
+    its passages (read only: one may be handed to many scans)."""
+
+    shingles: np.ndarray  # uint32
+    keys: np.ndarray  # (passages, bands) uint64
+
+    @property
+    def nbytes(self) -> int:
+        return self.shingles.nbytes + self.keys.nbytes
+
+
+def sign(text: str, hasher: PassageHasher, shingle_size: int) -> Signed:
+    """A text tokenized, shingled and signed."""
+    found = fingerprint(tokenize(text), hasher, shingle_size)
+    signed = Signed(found.shingles, band_keys(found.signatures))
+    signed.shingles.flags.writeable = signed.keys.flags.writeable = False
+    return signed
+
+
+class RecentlySigned:
+    """``sign``, remembering the texts signed last up to ``budget`` bytes (texts included), the
+    least recently used forgotten first. Threads share it."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._kept: OrderedDict[tuple, tuple[Signed, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def sign(self, text: str, hasher: PassageHasher, shingle_size: int) -> Signed:
+        key = (hasher.identity, shingle_size, text)
+        with self._lock:
+            if (kept := self._kept.get(key)) is not None:
+                self._kept.move_to_end(key)
+                return kept[0]
+        signed = sign(text, hasher, shingle_size)  # unlocked: other threads sign meanwhile
+        size = signed.nbytes + sys.getsizeof(text)
+        with self._lock:
+            if size <= self.budget and key not in self._kept:
+                self._kept[key] = (signed, size)
+                self._bytes += size
+                while self._bytes > self.budget:
+                    self._bytes -= self._kept.popitem(last=False)[1][1]
+        return signed
+
+
+recently_signed = RecentlySigned(KEEP_SIGNED)
 
 
 @dataclass
 class Chunk:
-    path: str
+    path: str | None  # the file of its band keys, or None for a chunk kept in memory
     windows: int  # passages (signature rows) in the chunk
     shingle_bounds: np.ndarray  # where each document's shingle hashes start in the shingle file, and the end
+    keys: np.ndarray | None = None  # in memory: (windows, bands) band keys
+    shingles: np.ndarray | None = None  # in memory: the shingle hashes of its documents, end to end
 
     @property
     def shingles_path(self) -> str:
         return self.path + ".shingles"
 
+    def read_band(self, band: int, into: np.ndarray) -> None:
+        if self.keys is not None:
+            into[:] = self.keys[:, band]
+            return
+        with open(self.path, "rb", buffering=0) as stream:
+            stream.seek(band * self.windows * _KEY.itemsize)
+            stream.readinto(memoryview(into).cast("B"))
 
-# Where one document's shingle hashes lie: (file, byte offset, count).
-ShingleLocation = tuple[str, int, int]
+
+# Where one document's shingle hashes lie: (file, byte offset, count), or, for a chunk kept in
+# memory, the hashes themselves.
+ShingleLocation = tuple[str, int, int] | np.ndarray
 
 
 @dataclass
 class SignatureStore:
-    """Chunks of band-major band keys; ``counts`` holds the passages of each document, in order."""
+    """Chunks of band keys (band-major on disk); ``counts`` holds the passages of each document, in order."""
 
     bands: int
     chunks: list[Chunk] = field(default_factory=list)
@@ -68,6 +142,8 @@ class SignatureStore:
         number = bisect_right(self.first_docs, doc) - 1
         chunk, local = self.chunks[number], doc - self.first_docs[number]
         start, end = int(chunk.shingle_bounds[local]), int(chunk.shingle_bounds[local + 1])
+        if chunk.shingles is not None:
+            return chunk.shingles[start:end]
         return chunk.shingles_path, start * _SHINGLE.itemsize, end - start
 
     def band(self, band: int) -> np.ndarray:
@@ -75,21 +151,30 @@ class SignatureStore:
         keys = np.empty(sum(chunk.windows for chunk in self.chunks), dtype=_KEY)
         at = 0
         for chunk in self.chunks:
-            with open(chunk.path, "rb", buffering=0) as stream:
-                stream.seek(band * chunk.windows * _KEY.itemsize)
-                stream.readinto(memoryview(keys[at : at + chunk.windows]).cast("B"))
+            chunk.read_band(band, keys[at : at + chunk.windows])
             at += chunk.windows
         return keys
 
 
+@contextmanager
+def signature_folder(documents: int) -> Iterator[Path | None]:
+    """A temporary folder for the signature files of a corpus of this many documents, or None
+    for one small enough to keep them in memory."""
+    if documents < IN_MEMORY_BELOW:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="provenance-") as folder:
+        yield Path(folder)
+
+
 def fingerprint_corpus(
-    texts: list[str], hasher: PassageHasher, shingle_size: int, directory: Path, map=map, chunk_size: int = 256, progress=None
+    texts: list[str], hasher: PassageHasher, shingle_size: int, directory: Path | None, map=map, chunk_size: int = 256, progress=None
 ) -> SignatureStore:
-    """Fingerprint every text into chunk files in ``directory``; ``map`` may be a process pool's.
-    ``progress(done, total)`` is called as chunks are done."""
+    """Fingerprint every text into chunk files in ``directory``, or into memory without one; ``map``
+    may be a process pool's. ``progress(done, total)`` is called as chunks are done."""
     store = SignatureStore(hasher.num_perm // 2)
     starts = range(0, len(texts), chunk_size)
-    paths = [directory / f"signatures-{number:06d}.bin" for number in range(len(starts))]
+    paths = [directory / f"signatures-{number:06d}.bin" if directory else None for number in range(len(starts))]
     chunks = [texts[start : start + chunk_size] for start in starts]
     done = 0
     for (chunk, counts), texts_done in zip(map(write_chunk, paths, chunks, repeat(hasher), repeat(shingle_size)), chunks):
@@ -100,21 +185,29 @@ def fingerprint_corpus(
     return store
 
 
-def write_chunk(path: Path, texts: list[str], hasher: PassageHasher, shingle_size: int) -> tuple[Chunk, np.ndarray]:
+def write_chunk(path: Path | None, texts: list[str], hasher: PassageHasher, shingle_size: int) -> tuple[Chunk, np.ndarray]:
     """Fingerprint texts into a band-major file of band keys and a file of their shingle hashes;
-    returns the chunk and each text's passage count."""
-    fingerprints = [fingerprint(tokenize(text), hasher, shingle_size) for text in texts]
-    counts = np.array([len(fp.signatures) for fp in fingerprints], dtype=np.int64)
-    keys = band_keys(np.concatenate([fp.signatures for fp in fingerprints] + [np.empty((0, hasher.num_perm), dtype=np.uint32)]))
+    without ``path``, into memory, through ``recently_signed``. Returns the chunk and each text's
+    passage count."""
+    signer = recently_signed.sign if path is None else sign
+    signed = [signer(text, hasher, shingle_size) for text in texts]
+    counts = np.array([len(s.keys) for s in signed], dtype=np.int64)
+    keys = np.concatenate([s.keys for s in signed] + [np.empty((0, hasher.num_perm // 2), dtype=np.uint64)])
+    shingles = np.concatenate([s.shingles for s in signed] + [np.empty(0, dtype=np.uint32)]).astype(_SHINGLE, copy=False)
+    bounds = np.cumsum([0] + [len(s.shingles) for s in signed])
+    if path is None:
+        return Chunk(None, len(keys), bounds, keys, shingles), counts
+    chunk = Chunk(str(path), len(keys), bounds)
     with open(path, "wb") as stream:
-        stream.write(np.ascontiguousarray(keys.T).astype(_KEY).tobytes())
-    chunk = Chunk(str(path), len(keys), np.cumsum([0] + [len(fp.shingles) for fp in fingerprints]))
+        stream.write(np.ascontiguousarray(keys.T, dtype=_KEY).tobytes())
     with open(chunk.shingles_path, "wb") as stream:
-        stream.write(np.concatenate([fp.shingles for fp in fingerprints] + [np.empty(0, dtype=np.uint32)]).astype(_SHINGLE).tobytes())
+        stream.write(shingles.tobytes())
     return chunk, counts
 
 
 def read_shingles(location: ShingleLocation) -> np.ndarray:
+    if isinstance(location, np.ndarray):
+        return location
     path, offset, count = location
     with open(path, "rb", buffering=0) as stream:
         stream.seek(offset)

@@ -78,3 +78,21 @@ def test_pairs_of_documents_numbered_past_46341_are_found(tmp_path):
     store = fingerprint_corpus([""] * 49_998 + [text, text], PassageHasher(), 3, tmp_path, chunk_size=10_000)
     pairs = candidate_pairs(store, np.arange(50_000))
     assert [(p.first, p.second) for p in pairs] == [(49_998, 49_999)]
+
+
+def test_a_focus_gets_the_pairs_that_include_it_as_a_whole_scan_finds_them():
+    # Copies, a passage reprinted past the clique limit, undated documents: buckets of every kind.
+    documents, _ = planted_corpus(150, copy_rate=0.3, passage_words=20, seed=11)
+    for doc in documents[60:80]:
+        doc.text = doc.text + " " + documents[3].text
+    for doc in documents[::9]:
+        doc.published = None
+    texts = [d.text for d in documents] + [""]
+    store = fingerprint_corpus(texts, PassageHasher(), 3, None)
+    rank = rank_by_time(documents + [documents[0]])
+    every = candidate_pairs(store, rank)
+    for focus in (3, 9, 70, 120, 149):
+        found = candidate_pairs(store, rank, focus=focus)
+        assert found == [p for p in every if focus in (p.first, p.second)]
+    assert {(3, d) for d in range(60, 80)} <= {(p.first, p.second) for p in every}
+    assert candidate_pairs(store, rank, focus=150) == []

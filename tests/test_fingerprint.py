@@ -81,3 +81,13 @@ def test_long_texts_are_signed_a_slice_at_a_time_with_the_same_result(monkeypatc
         monkeypatch.setattr(fingerprint, "_BLOCKS_AT_ONCE", at_once)
         sliced, sliced_starts = hasher.window_signatures(hashes)
         assert np.array_equal(sliced, whole) and np.array_equal(sliced_starts, starts)
+
+
+def test_word_hashes_stay_xxh32_as_remembered_words_are_forgotten(monkeypatch):
+    from provenance import fingerprint
+
+    monkeypatch.setattr(fingerprint, "KNOWN_WORDS", 5)
+    monkeypatch.setattr(fingerprint, "_known_words", {})
+    for words in (WORDS, WORDS[::-1], ["syria", "syria"], []):
+        assert word_hashes(words).tolist() == [xxhash.xxh32_intdigest(w.encode()) for w in words]
+    assert len(fingerprint._known_words) <= len(set(WORDS))

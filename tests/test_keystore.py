@@ -72,3 +72,20 @@ def test_an_empty_store_finds_nothing(store):
     assert len(store.lookup(np.array([1, 2, 3]))) == 0
     store.write(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
     assert store.segments() == 0 and store.merge() == 0
+
+
+def test_lookups_follow_merges_and_read_segments_of_any_block_size(store, monkeypatch):
+    rng = np.random.default_rng(5)
+    pairs: list[tuple[int, int]] = []
+    for batch in range(2 * FANOUT):
+        # The first segments as an index written with blocks of 1,024 pairs has them.
+        monkeypatch.setattr(keystore, "BLOCK", 1024 if batch < FANOUT else BLOCK)
+        keys = np.concatenate([rng.integers(-(2**62), 2**62, 3000), rng.integers(0, 40, 500)])
+        docs = rng.integers(1, 300, len(keys))
+        pairs += list(zip(keys.tolist(), docs.tolist()))
+        store.write(keys, docs)
+        probe = [key for key, _ in pairs[::50]] + list(range(40))
+        # Each lookup sees the segments of the last merge, whose fences it has not read before.
+        assert Counter(store.lookup(np.array(probe)).tolist()) == expected(pairs, probe)
+        store.merge()
+    assert store.segments() == 2
