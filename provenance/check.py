@@ -31,7 +31,7 @@ from .dates import parse_published
 from .pages import HTML_SUFFIXES
 from .credit import CREDITED, CREDITED_ELSEWHERE, UNCREDITED, classify, credits_near, find_credits
 from .index import ArchiveIndex
-from .outlets import Registry, shipped
+from .outlets import Registry, for_documents
 from .scan import ScanParams, scan
 
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
@@ -130,7 +130,7 @@ def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(),
     report = DraftReport(draft)
     mine = [(family, member) for family in result.families for member in family.members if member.doc == draft.id]
     copied = [(member.start, member.end) for _, member in mine]  # a credit inside them came with the copy
-    registry = shipped().with_sources((d.source, d.url) for d in [draft] + archive)
+    registry = for_documents([draft] + archive)
     for family, member in mine:
         report.passages.append(_judge(draft, member, family, by_id, policy, copied, registry))
     report.passages.sort(key=lambda p: p.start)
