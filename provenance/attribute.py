@@ -19,7 +19,7 @@ TIE = "tie"  # published at the same time as the earliest member, as far as the 
 ORDER_UNKNOWN = "order-unknown"  # undated
 
 UNCREDITED = "uncredited"  # a copy whose own text names no source (provenance.credit)
-COPIED, SHARED_QUOTE = "copied", "shared-quote"  # family kinds
+COPIED, SHARED_QUOTE, STOCK = "copied", "shared-quote", "stock"  # family kinds
 
 EARLIEST = "earliest"
 STATUS_TIE = "tie"
@@ -72,7 +72,7 @@ class ReuseFamily:
     origin: Member | None  # None when the origin is a tie or no member is dated
     origin_status: str  # earliest | tie | undated
     candidates: list[str]  # documents that may be the origin (one when the origin is known)
-    kind: str = "copied"  # copied | shared-quote (provenance.quotes): quoted speech counts as no reuse
+    kind: str = COPIED  # copied | shared-quote (provenance.quotes) | stock (provenance.stock): only copied counts as reuse
     wire: Wire | None = None  # the news agency members credit for the passage (provenance.credit)
     # similarity of the aligned member pairs, by member index (lower first)
     links: dict[tuple[int, int], float] = field(default_factory=dict, repr=False)
@@ -128,7 +128,8 @@ def _attribute_one(family: Family, documents: list[Document]) -> ReuseFamily:
             )
         )
     origin = out_members[origin_index] if origin_index is not None else None
-    return ReuseFamily(0, out_members, origin, status, first_docs, links=dict(family.links))
+    kind = SHARED_QUOTE if family.speech else COPIED
+    return ReuseFamily(0, out_members, origin, status, first_docs, kind=kind, links=dict(family.links))
 
 
 def _similarity(family: Family, member: int, origin: int | None) -> float:
@@ -147,14 +148,15 @@ def _family_order(family: ReuseFamily, by_id: dict[str, Document]) -> tuple:
 
 def document_reuse(families: list[ReuseFamily], documents: list[Document]) -> list[DocumentReuse]:
     """Per document: how much of its text was copied from earlier documents, and from which: the
-    family's origin, or in wire copy the member it copied, or the agency (shared quotes left out)."""
+    family's origin, or in wire copy the member it copied, or the agency (shared quotes and an
+    outlet's stock text left out)."""
     spans: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
     uncredited: dict[str, list[tuple[int, int]]] = {d.id: [] for d in documents}
     sources: dict[str, set[str]] = {d.id: set() for d in documents}
     agencies: dict[str, set[str]] = {d.id: set() for d in documents}
     for family in families:
-        if family.kind == SHARED_QUOTE:
-            continue  # quoting the same speaker is no copying
+        if family.kind != COPIED:
+            continue  # quoting the same speaker, or an outlet repeating itself, is no copying
         for member in family.members:
             if member.relation == COPY:
                 spans[member.doc].append((member.start, member.end))

@@ -5,6 +5,8 @@ most band keys with it, through the same pipeline as ``scan``; the draft counts 
 so every family it shares names an archive document as origin. Each passage of the draft in a family is then judged by the policy:
 
 - ``shared-quote``: the passage is speech the archive quotes too (``provenance.quotes``), never failing;
+- ``stock``: the passage is the outlet's own stock text, repeated from its own earlier stories
+  (``provenance.stock``; the draft's source is the archive documents'), never failing;
 - ``allowed``: the origin's outlet, or the agency of wire copy, is one the newsroom licenses
   (``allow``, by any of its names: "AP" allows "The Associated Press"), reported, never failing,
   whether or not the draft credits it;
@@ -25,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .align import AlignParams
-from .attribute import SHARED_QUOTE, ReuseFamily, union_length
+from .attribute import SHARED_QUOTE, STOCK, ReuseFamily, union_length
 from .corpus import CorpusError, Document, read_directory, read_page, read_text
 from .dates import parse_published
 from .pages import HTML_SUFFIXES
@@ -37,6 +39,7 @@ from .scan import ScanParams, scan
 CANDIDATES = 50  # archive documents scanned with a draft, those sharing the most keys first
 ALLOWED = "allowed"
 QUOTE = "shared-quote"  # the same speaker quoted in the archive: reported, never failing
+STOCK_TEXT = "stock"  # the outlet's own stock text in its own archive: reported, never failing
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ def _judge(
     wire = family.wire.agency if family.wire else None
     if family.kind == SHARED_QUOTE:
         status = QUOTE
+    elif family.kind == STOCK:
+        status = STOCK_TEXT
     elif any(_allowed(s, policy.allow, registry) for s in sources + [wire]):
         status = ALLOWED
     elif member.credit is not None:  # judged by the scan, wire agency included

@@ -113,7 +113,7 @@ def scan_command(
     ),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
-    show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture left out (tables only; JSON always has it)."),
+    show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture and common wording left out (tables only; JSON always has them)."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine's cores) or spark (PySpark; needs 'provenance[spark]' and Java 17+)."),
     master: Optional[str] = typer.Option(None, "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark; default spark-submit's, else local[*])."),
 ) -> None:

@@ -29,9 +29,16 @@ class Family:
     members: list[Passage]
     # similarity of the aligned pairs, keyed by (member index, member index), lower index first
     links: dict[tuple[int, int], float] = field(default_factory=dict)
+    speech: bool = False  # what the members share is quoted speech (provenance.quotes)
 
     def similarity(self, a: int, b: int) -> float | None:
         return self.links.get((min(a, b), max(a, b)))
+
+    def restricted(self, members: list[int]) -> "Family":
+        """The family with only these members (indices, ascending), and the links among them."""
+        new_index = {old: new for new, old in enumerate(members)}
+        links = {(new_index[a], new_index[b]): s for (a, b), s in self.links.items() if a in new_index and b in new_index}
+        return Family([self.members[i] for i in members], links)
 
 
 class _UnionFind:
@@ -59,24 +66,26 @@ def alignment_spans(alignments: list[Alignment]) -> list[Passage]:
     return spans
 
 
-def overlap_links(spans: list[tuple[int, int, int]], min_overlap: float = 0.5) -> list[tuple[int, int]]:
+def overlap_links(spans: list[tuple[int, int, int]], min_overlap: float = 0.5, of_longer: bool = False) -> list[tuple[int, int]]:
     """Pairs of spans of one document, given as (span number, start, end), that are one passage:
-    they overlap by at least ``min_overlap`` of the shorter one."""
+    they overlap by at least ``min_overlap`` of the shorter one (``of_longer``: of the longer one)."""
     links = []
     active: list[tuple[int, int, int]] = []
+    measure = max if of_longer else min
     for span in sorted(spans, key=lambda s: s[1]):
         number, start, end = span
         active = [other for other in active if other[2] > start]
         for other, other_start, other_end in active:
-            if min(end, other_end) - start >= min_overlap * min(end - start, other_end - other_start):
+            if min(end, other_end) - start >= min_overlap * measure(end - start, other_end - other_start):
                 links.append((other, number))
         active.append(span)
     return links
 
 
-def cluster(alignments: list[Alignment], min_overlap: float = 0.5) -> list[Family]:
+def cluster(alignments: list[Alignment], min_overlap: float = 0.5, of_longer: bool = False) -> list[Family]:
     """Families of passages; two spans in one document are one passage when they overlap by at
-    least ``min_overlap`` of the shorter one."""
+    least ``min_overlap`` of the shorter one (``of_longer``: of the longer one, so that a passage
+    inside a longer one stays apart)."""
     spans = alignment_spans(alignments)
     sets = _UnionFind(len(spans))
     for k in range(len(alignments)):
@@ -85,7 +94,7 @@ def cluster(alignments: list[Alignment], min_overlap: float = 0.5) -> list[Famil
     for index, span in enumerate(spans):
         by_doc[span.doc].append((index, span.start, span.end))
     for doc_spans in by_doc.values():
-        for i, j in overlap_links(doc_spans, min_overlap):
+        for i, j in overlap_links(doc_spans, min_overlap, of_longer):
             sets.union(i, j)
     components: dict[int, list[int]] = defaultdict(list)
     for index in range(len(spans)):

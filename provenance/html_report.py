@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from html import escape
 from urllib.parse import urlsplit
 
-from .attribute import COPIED, ORIGIN, SHARED_QUOTE, Member, ReuseFamily
+from .attribute import COPIED, ORIGIN, SHARED_QUOTE, STOCK, Member, ReuseFamily
 from .corpus import Document
 from .report import DOCUMENT_COLUMNS, document_rows, excerpt, upstream_label
 from .scan import ScanResult
@@ -51,6 +51,7 @@ def to_html(result: ScanResult) -> str:
     by_id = {doc.id: doc for doc in result.documents}
     copied = [f for f in result.families if f.kind == COPIED]
     quoted = [f for f in result.families if f.kind == SHARED_QUOTE]
+    stock = [f for f in result.families if f.kind == STOCK]
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -59,7 +60,8 @@ def to_html(result: ScanResult) -> str:
         f"<style>{STYLE}</style></head><body>",
         "<h1>Reused passages and their sources</h1>",
         f"<p>{len(result.documents)} documents; {len(copied)} families of reused text; {len(quoted)} of shared quotes; "
-        f"{len(result.boilerplate)} boilerplate passages left out.</p>",
+        f"{len(stock)} of an outlet's own stock text; "
+        f"{len(result.boilerplate)} boilerplate passages and {len(result.common)} of common wording left out.</p>",
         _documents_table(result),
     ]
     if result.families:
@@ -81,7 +83,7 @@ def _documents_table(result: ScanResult) -> str:
 
 def _headline(family: ReuseFamily, by_id: dict[str, Document]) -> str:
     first = family.origin or family.members[0]
-    kind = "shared quote" if family.kind == SHARED_QUOTE else f"origin {upstream_label(family)}"
+    kind = {SHARED_QUOTE: "shared quote", STOCK: "stock text"}.get(family.kind) or f"origin {upstream_label(family)}"
     return f"Family {family.id} ({kind}, {len(family.members)} members): {excerpt(by_id[first.doc].text, first.start, first.end)}"
 
 

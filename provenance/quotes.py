@@ -1,42 +1,85 @@
 """Shared quotes: two outlets quoting the same speaker are not copying each other.
 
-A family whose every member lies inside quotation marks that a speaker is credited with ("...",
-Davis said; Davis: "..."; "...," the ministry said in a statement) is a ``shared-quote`` family: the
-words came from the speaker, whoever printed them first. Such a family is still listed, apart from
-copied prose, and does not count as reuse in a document's shares.
+Outlets that quote one speaker frame the words in their own prose, so what they share is the
+speech and at most a few words of its attribution ("Nunes said"). A member's shared text is speech
+when no run of ``NARRATIVE_RUN`` words or more of it lies outside quoted speech; when it runs on
+into narrative sentences (a wire story with quotes, an update of one story around a quote, prose
+copied with its quote), it is copied. A family whose members are all speech is a shared quote. A
+family with both (two outlets quoting a speaker, and a third copying one of them with the
+narrative around the quote) is split: the narrative members stay a copied family, the speech
+members become a shared-quote family, each keeping only members linked to one another. Speech is:
+
+- text inside quotation marks (“…”, «…», "…", ‘…’) credited to a speaker next to it ("…," Davis
+  said; Davis: "…"; "…," the ministry said in a statement), the crediting clause included; a
+  paragraph that opens a quotation and does not close it runs to its end, as quotations that go on
+  for several paragraphs are printed;
+- a paragraph after one that introduces speech with a colon ("In a statement, the club said:");
+- a transcript line ("NUNES: Was there a physical wiretap of Trump Tower? No."), in a text with
+  two or more of them (one such line may be a dateline: "WASHINGTON: The ...").
+
+Shared-quote families are still listed, apart from copied prose, and do not count as reuse in a
+document's shares.
 """
 
 from __future__ import annotations
 
 import re
 
-from .attribute import COPIED, SHARED_QUOTE, ReuseFamily
+from .cluster import Family
 from .corpus import Document
+from .normalize import WORD
 
-INSIDE = 0.8  # least share of a passage inside quotation marks
+NARRATIVE_RUN = 8  # words outside speech in a row that make shared text narrative
 SPEAKER_REACH = 80  # characters after a closing mark (or before an opening one) searched for a speaker
-_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ('"', '"'))
-_SPEECH = re.compile(r"\b(?:said|says|say|told|added|adds|stated|states|noted|according to|insisted|warned|asked)\b", re.IGNORECASE)
+_PAIRS = (("\u201c", "\u201d"), ("\u00ab", "\u00bb"), ('"', '"'), ("\u2018", "\u2019"))
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|stated|states|noted|according to|insisted|warned|asked|wrote|writes|"
+    r"tweeted|posted|declared|announced|explained|argued|replied|responded|continued|claimed|urged|admitted|"
+    r"acknowledged|stressed|recalled|concluded|commented|remarked|confirmed|denied|vowed|promised|quoted|quoting|"
+    r"statement|spokesman|spokeswoman|spokesperson)\b",
+    re.IGNORECASE,
+)
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_TRANSCRIPT = re.compile(r"[A-Z][A-Z.' -]{0,30}:\s")
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted speech, marks included: an opening mark to the next closing one within the
-    same paragraph, when a speaker is credited next to it."""
+    """Spans of speech: quotations credited to a speaker (with the crediting clause), quotations
+    that run to the end of their paragraph, paragraphs introduced as speech, transcript lines."""
     spans = []
-    for paragraph in _paragraphs(text):
-        start, end = paragraph
+    paragraphs = _paragraphs(text)
+    lines = {number for number, (start, end) in enumerate(paragraphs) if _TRANSCRIPT.match(text, start, end)}
+    transcript = lines if len(lines) >= 2 else set()
+    for number, (start, end) in enumerate(paragraphs):
+        if number in transcript or number and _introduces_speech(text, *paragraphs[number - 1]):
+            spans.append((start, end))
+            continue
         for opening, closing in _PAIRS:
-            at = text.find(opening, start, end)
+            at = _opening(text, opening, start, end)
             while at != -1:
                 close = text.find(closing, at + 1, end)
                 if close == -1:
+                    if at == start:  # a quotation printed over several paragraphs
+                        spans.append((start, end))
                     break
                 speech = _with_speaker(text, at, close + 1)
                 if speech:
                     spans.append(speech)
-                at = text.find(opening, close + 1, end)
+                at = _opening(text, opening, close + 1, end)
     return sorted(spans)
+
+
+def _opening(text: str, mark: str, start: int, end: int) -> int:
+    """The next opening mark; a curly single one only where a word starts (not "Russia’s")."""
+    at = text.find(mark, start, end)
+    while mark == "\u2018" and at > 0 and text[at - 1].isalnum():
+        at = text.find(mark, at + 1, end)
+    return at
+
+
+def _introduces_speech(text: str, start: int, end: int) -> bool:
+    paragraph = text[start:end].rstrip()
+    return paragraph.endswith(":") and bool(_SPEECH.search(paragraph[-SPEAKER_REACH:]))
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -63,18 +106,43 @@ def _with_speaker(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def quoted_share(spans: list[tuple[int, int]], start: int, end: int) -> float:
-    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
-    return inside / (end - start) if end > start else 0.0
+def narrative_run(text: str, speech: list[tuple[int, int]], start: int, end: int) -> int:
+    """The longest run of words of text[start:end] that lie outside speech."""
+    longest = run = 0
+    spans = iter(sorted(speech))
+    current = next(spans, None)
+    for word in WORD.finditer(text, start, end):
+        while current is not None and current[1] <= word.start():
+            current = next(spans, None)
+        if current is not None and current[0] <= word.start():
+            run = 0
+        else:
+            run += 1
+            longest = max(longest, run)
+    return longest
 
 
-def mark_shared_quotes(families: list[ReuseFamily], documents: list[Document]) -> None:
-    """Set each family's kind: shared-quote when every member is quoted speech, else copied."""
-    by_id = {d.id: d for d in documents}
-    spans: dict[str, list[tuple[int, int]]] = {}
+def separate_shared_quotes(families: list[Family], documents: list[Document]) -> list[Family]:
+    """The families with shared speech marked (``Family.speech``), and split from copied text."""
+    speech: dict[int, list[tuple[int, int]]] = {}
+    separated = []
     for family in families:
-        for member in family.members:
-            if member.doc not in spans:
-                spans[member.doc] = quotations(by_id[member.doc].text)
-        quoted = all(quoted_share(spans[m.doc], m.start, m.end) >= INSIDE for m in family.members)
-        family.kind = SHARED_QUOTE if quoted else COPIED
+        for m in family.members:
+            if m.doc not in speech:
+                speech[m.doc] = quotations(documents[m.doc].text)
+        narrative = [narrative_run(documents[m.doc].text, speech[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
+        if all(narrative):
+            separated.append(family)
+            continue
+        if not any(narrative):
+            family.speech = True
+            separated.append(family)
+            continue
+        for is_narrative in (True, False):
+            group = {i for i, n in enumerate(narrative) if n == is_narrative}
+            linked = sorted({i for pair in family.links for i in pair if set(pair) <= group})
+            if len(linked) > 1:
+                part = family.restricted(linked)
+                part.speech = not is_narrative
+                separated.append(part)
+    return separated

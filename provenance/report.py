@@ -11,7 +11,7 @@ from typing import Iterator
 
 from tabulate import tabulate
 
-from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, ReuseFamily
+from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, STOCK, ReuseFamily
 from .check import DraftReport, Policy
 from .dedup import Cut, DedupResult, cut_chars
 from .scan import ScanResult
@@ -87,6 +87,10 @@ def to_json(result: ScanResult) -> dict:
             {"source": b.source, "spans": [{"doc": doc, "start": start, "end": end} for doc, start, end in b.spans]}
             for b in result.boilerplate
         ],
+        "common_wording": [
+            {"evidence": c.evidence, "spans": [{"doc": doc, "start": start, "end": end} for doc, start, end in c.spans]}
+            for c in result.common
+        ],
     }
 
 
@@ -143,7 +147,7 @@ def documents_table(result: ScanResult) -> str:
 
 
 def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
-    """The passages of the families of one kind (copied prose, or shared quotes)."""
+    """The passages of the families of one kind (copied prose, shared quotes, or stock text)."""
     texts = {doc.id: doc.text for doc in result.documents}
     rows = []
     for family in (f for f in result.families if f.kind == kind):
@@ -171,7 +175,12 @@ def _credit_label(member) -> str:
 
 def render_tables(result: ScanResult) -> str:
     parts = ["Documents", documents_table(result)]
-    for kind, title in ((COPIED, "Reused passages"), (SHARED_QUOTE, "Shared quotes (the same speaker quoted, not copied)")):
+    kinds = (
+        (COPIED, "Reused passages"),
+        (SHARED_QUOTE, "Shared quotes (the same speaker quoted, not copied)"),
+        (STOCK, "Stock text (an outlet repeating its own words, not copied)"),
+    )
+    for kind, title in kinds:
         families = [f for f in result.families if f.kind == kind]
         passages = sum(1 for f in families for m in f.members if m.relation != ORIGIN)
         if kind == COPIED or families:
@@ -182,11 +191,17 @@ def render_tables(result: ScanResult) -> str:
 
 
 def boilerplate_table(result: ScanResult) -> str:
-    """Site furniture found: the outlet, how many of its documents repeat it, and an example."""
+    """Site furniture found (the outlet, how many of its documents repeat it, an example), then
+    wording shared but too common to be evidence (how many documents, the evidence, an example)."""
     texts = {doc.id: doc.text for doc in result.documents}
     rows = [[b.source, len(b.spans), excerpt(texts[b.spans[0][0]], b.spans[0][1], b.spans[0][2])] for b in result.boilerplate]
     title = f"Boilerplate (repeated on an outlet's own pages, not reuse): {len(rows)} passages"
-    return "\n".join([title] + ([tabulate(rows, headers=["outlet", "documents", "passage"], disable_numparse=True)] if rows else [])) + "\n"
+    parts = [title] + ([tabulate(rows, headers=["outlet", "documents", "passage"], disable_numparse=True)] if rows else [])
+    common = [[len(c.spans), f"{c.evidence:.1f}", excerpt(texts[c.spans[0][0]], c.spans[0][1], c.spans[0][2])] for c in result.common]
+    parts += ["", f"Common wording (shared, but too common to be evidence of copying): {len(common)} passages"]
+    if common:
+        parts.append(tabulate(common, headers=["documents", "evidence (words)", "passage"], disable_numparse=True))
+    return "\n".join(parts) + "\n"
 
 
 CSV_COLUMNS = (

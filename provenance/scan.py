@@ -11,16 +11,19 @@ import numpy as np
 
 from .align import AlignParams, Alignment, align_pair, shares_run
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
-from .boilerplate import Boilerplate, remove_boilerplate
+from .boilerplate import Boilerplate, remove_furniture
 from .candidates import candidate_pairs
 from .cluster import Family, cluster
 from .corpus import Document
 from .credit import Credit, credit_families
+from .evidence import CommonWording, weigh_evidence
 from .lineage import trace_lineage
 from .order import infer_order
 from .outlets import for_documents
-from .quotes import mark_shared_quotes
+from .quotes import separate_shared_quotes
+from .stock import mark_stock
 from .fingerprint import PassageHasher, Shingled
+from .frequency import DocumentShingles, ShingleFrequencies
 from .normalize import tokenize
 from .signatures import ShingleLocation, fingerprint_corpus, read_shingles, signature_folder
 from .workers import pool_map, worker_count
@@ -54,6 +57,7 @@ class ScanResult:
     seconds: float
     boilerplate: list[Boilerplate] = field(default_factory=list)  # site furniture, not reuse
     credits: dict[str, list[Credit]] = field(default_factory=dict)  # what each family member's document credits
+    common: list[CommonWording] = field(default_factory=list)  # shared wording too common to be evidence
 
 
 def scan(
@@ -79,6 +83,7 @@ def scan(
         store = fingerprint_corpus(
             texts, hasher, params.align.shingle_size, directory, run, progress=lambda done, total: report("fingerprint", done, total)
         )
+        frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
         report("candidates", 0, store.bands)
         pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run, focus=focus)
         report("candidates", store.bands, store.bands)
@@ -91,15 +96,22 @@ def scan(
             alignments.extend(found)
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
 
-    return conclude(cluster(alignments), documents, params, len(pairs), began)
+    shingles = DocumentShingles(documents, params.align.shingle_size)
+    alignments, boilerplate = remove_furniture(alignments, shingles, frequencies, params.align.min_words)
+    return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate)
 
 
-def conclude(clustered: list[Family], documents: list[Document], params: ScanParams, candidate_count: int, began: float) -> ScanResult:
-    """The stages after clustering, whichever engine found the families: boilerplate out, origins,
-    shared quotes, credit and wire, lineage and order."""
-    families, boilerplate = remove_boilerplate(clustered, documents)
-    families = attribute(families, documents)
-    mark_shared_quotes(families, documents)
+def conclude(
+    clustered: list[Family], shingles: DocumentShingles, params: ScanParams, candidate_count: int, began: float,
+    frequencies: ShingleFrequencies, boilerplate: list[Boilerplate],
+) -> ScanResult:
+    """The stages after clustering, whichever engine found the families (and the furniture taken
+    out of their alignments): common wording out, shared quotes apart, origins, an outlet's stock
+    text, credit and wire, lineage and order."""
+    documents = shingles.documents
+    families, common = weigh_evidence(clustered, shingles, frequencies, params.align.min_evidence)
+    families = attribute(separate_shared_quotes(families, documents), documents)
+    mark_stock(families, documents)
     registry = for_documents(documents)
     credits = credit_families(families, documents, registry)
     trace_lineage(families, documents, registry)
@@ -113,6 +125,7 @@ def conclude(clustered: list[Family], documents: list[Document], params: ScanPar
         seconds=time.perf_counter() - began,
         boilerplate=boilerplate,
         credits=credits,
+        common=common,
     )
 
 

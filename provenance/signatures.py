@@ -100,6 +100,12 @@ class Chunk:
     def shingles_path(self) -> str:
         return self.path + ".shingles"
 
+    def all_shingles(self) -> np.ndarray:
+        """The shingle hashes of all its documents, end to end (split them at ``shingle_bounds``)."""
+        if self.shingles is not None:
+            return self.shingles
+        return np.fromfile(self.shingles_path, dtype=_SHINGLE).astype(np.uint32, copy=False)
+
     def read_band(self, band: int, into: np.ndarray) -> None:
         if self.keys is not None:
             into[:] = self.keys[:, band]

@@ -34,6 +34,8 @@ from .candidates import MIN_ESTIMATE, bucket_links
 from .cluster import alignment_spans, families_of, overlap_links
 from .corpus import CorpusError, Document, document_from, load_corpus
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
+from .boilerplate import remove_furniture
+from .frequency import DocumentShingles, ShingleFrequencies, document_buckets
 from .normalize import tokenize
 from .report import CSV_COLUMNS, member_rows, to_json
 from .scan import ScanParams, ScanResult, align_pairs, conclude, rank_by_time
@@ -141,6 +143,11 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
     rows = spark.sparkContext.parallelize([(i, doc.text) for i, doc in enumerate(documents)], max(partitions, len(documents) // TEXTS_PER_SLICE + 1))
     texts = timed("read", spark.createDataFrame(rows, "doc long, text string").repartition(partitions))
     windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
+    start = time.perf_counter()
+    frequencies = ShingleFrequencies()
+    for row in texts.mapInArrow(lambda batches: _frequency_batches(batches, shared.value), _FREQUENCIES).toLocalIterator():
+        frequencies.add_counts(np.frombuffer(row.buckets, dtype=np.int64), np.frombuffer(row.counts, dtype=np.int64), row.documents)
+    stages["frequencies"] = time.perf_counter() - start
     # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
     # partition; there the local engine's numpy code links them, band by band.
     link_partitions = max(partitions, len(documents) // DOCUMENTS_PER_LINK_PARTITION)
@@ -161,17 +168,20 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
     )
     aligned = timed("align", to_align.mapInArrow(lambda batches: _alignment_batches(batches, shared.value), _ALIGNMENTS))
     found = sorted((Alignment(**row.asDict()) for row in aligned.collect()), key=_alignment_order)
+    shingles = DocumentShingles(documents, params.align.shingle_size)
+    found, boilerplate = remove_furniture(found, shingles, frequencies, params.align.min_words)
     start = time.perf_counter()
     components = connected_components(spark, found, partitions)
     stages["cluster"] = time.perf_counter() - start
     start = time.perf_counter()
     families = families_of(components, alignment_spans(found), found)
-    result = conclude(families, documents, params, candidate_count, began)
+    result = conclude(families, shingles, params, candidate_count, began, frequencies, boilerplate)
     stages["attribute (driver)"] = time.perf_counter() - start
     return SparkRun(result, stages)
 
 
 _WINDOWS = "doc long, window int, keys array<long>"
+_FREQUENCIES = "documents long, buckets binary, counts binary"
 _ENTRIES = "bucket int, entries binary"
 # An entry of a band key, packed: Spark moves a few large rows far faster than one row per key
 # (40 M rows of one key each took 80 of a 20,000-document scan's 85 s).
@@ -204,6 +214,22 @@ def _window_batches(batches, shared):
                 pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), hasher.num_perm // 2).cast(pa.list_(pa.int64())),
             ],
             names=["doc", "window", "keys"],
+        )
+
+
+def _frequency_batches(batches, shared):
+    """Per Arrow batch of texts, how many of them hold a shingle of each bucket (as int64 bytes:
+    the buckets found and their counts), for ``frequency.ShingleFrequencies``."""
+    import pyarrow as pa
+
+    _, params, _ = shared
+    for batch in batches:
+        hashes = [shingle_hashes(tokenize(text).words, params.align.shingle_size) for text in batch.column("text").to_pylist()]
+        bounds = np.cumsum([0] + [len(h) for h in hashes])
+        buckets, counts = np.unique(document_buckets(np.concatenate(hashes + [np.empty(0, np.uint32)]), bounds), return_counts=True)
+        yield pa.RecordBatch.from_arrays(
+            [pa.array([batch.num_rows], pa.int64()), pa.array([buckets.tobytes()], pa.binary()), pa.array([counts.astype(np.int64).tobytes()], pa.binary())],
+            names=["documents", "buckets", "counts"],
         )
 
 

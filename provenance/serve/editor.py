@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..attribute import ORIGIN, Member
-from ..check import QUOTE, DraftReport, check_draft, load_drafts
+from ..check import QUOTE, STOCK_TEXT, DraftReport, check_draft, load_drafts
 from ..corpus import CorpusError, Document
 from ..html_report import STYLE, family_section, member_card
 from ..scan import scan
@@ -152,7 +152,7 @@ def _result_view(report: DraftReport, origins: dict[str, Document], edits: dict[
         origin_doc = origins.get(origin.doc) if origin else None
         mine = Member(
             draft.id, passage.start, passage.end, passage.similarity, "draft",
-            copied_from=origin.doc if origin and passage.status != QUOTE else None,
+            copied_from=origin.doc if origin and passage.status not in (QUOTE, STOCK_TEXT) else None,
             edits=edits.get(passage.start, []),
             credit=passage.status,
         )
