@@ -128,7 +128,7 @@ def check_draft(draft: Document, index: ArchiveIndex, policy: Policy = Policy(),
     archive = [doc for doc in index.candidates(draft.text, limit=CANDIDATES) if doc.id != draft.id]
     # Copies of a passage elsewhere in the archive join its family through the draft's own span,
     # so only the draft's pairs need aligning.
-    result = scan([draft] + archive, params, hasher=index.hasher, focus=0)
+    result = scan([draft] + archive, params, hasher=index.hasher, focus=0, frequencies=index.frequencies())
     by_id = {doc.id: doc for doc in archive}
     report = DraftReport(draft)
     mine = [(family, member) for family in result.families for member in family.members if member.doc == draft.id]

@@ -6,6 +6,10 @@ that a draft's keys are looked up in. Everything else (signatures, alignment) is
 stored text of the few candidates, so the index stays small and a check runs exactly the scan
 pipeline.
 
+It also keeps how many of its documents hold each shingle (``provenance.frequency``), so that a
+check weighs a draft's shared wording by how common it is in the whole archive, not among the few
+documents it is scanned with.
+
 Each batch of documents is written in one transaction, its keys as one new segment: a process
 killed mid-add leaves the index as it was after the last whole batch. Segments are merged in
 transactions of their own after a batch. The database runs in WAL mode, so readers work while a
@@ -34,9 +38,11 @@ import numpy as np
 from .candidates import document_keys
 from .corpus import CorpusError, Document
 from .dates import parse_published
-from .fingerprint import SHINGLE_HASH, PassageHasher
+from .fingerprint import SHINGLE_HASH, PassageHasher, shingle_hashes
+from .frequency import ShingleFrequencies, bucket_of
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
+from .normalize import tokenize
 from .scan import ScanParams
 from .signatures import recently_signed, sign
 from .workers import batched
@@ -54,6 +60,10 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS documents (
         doc INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, source TEXT, title TEXT,
         url TEXT, published TEXT, text TEXT NOT NULL, digest TEXT NOT NULL)""",
+    # One row: documents per shingle bucket, the buckets held and their counts as int32 arrays;
+    # version grows with every write, for readers that keep a copy.
+    "CREATE TABLE IF NOT EXISTS frequencies (version INTEGER NOT NULL, documents INTEGER NOT NULL, buckets BLOB NOT NULL, counts BLOB NOT NULL)",
+    "INSERT INTO frequencies SELECT 0, 0, x'', x'' WHERE NOT EXISTS (SELECT 1 FROM frequencies)",
     *KEYSTORE_SCHEMA,
 )
 
@@ -88,8 +98,14 @@ def is_index_file(path: Path) -> bool:
         return False
 
 
-def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> np.ndarray:
-    return document_keys(sign(text, hasher, shingle_size).keys, INDEX_BANDS)
+def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """A text's index band keys and the distinct shingle buckets it holds."""
+    signed = sign(text, hasher, shingle_size)
+    return document_keys(signed.keys, INDEX_BANDS), np.unique(bucket_of(signed.shingles)).astype(np.int32)
+
+
+def _buckets(text: str, shingle_size: int) -> np.ndarray:
+    return np.unique(bucket_of(shingle_hashes(tokenize(text).words, shingle_size))).astype(np.int32)
 
 
 _worker: dict = {}
@@ -108,14 +124,15 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker_keys(texts: list[str]) -> list[np.ndarray]:
+def _worker_keys(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
     return [_keys(text, _worker["hasher"], _worker["shingle_size"]) for text in texts]
 
 
 def keyed_batches(
     documents: Iterable[Document], hasher: PassageHasher, params: ScanParams, batch_size: int, workers: int | None = None
-) -> Iterator[tuple[list[Document], list[np.ndarray]]]:
-    """Documents in batches, each with its documents' index band keys. The keys are computed by
+) -> Iterator[tuple[list[Document], list[tuple[np.ndarray, np.ndarray]]]]:
+    """Documents in batches, each with its documents' index band keys and shingle buckets
+    (``_keys``). They are computed by
     ``workers`` processes (default: one per core) one batch ahead of the caller, so hashing and
     writing overlap; a single batch is hashed here."""
     batches = batched(documents, batch_size)
@@ -163,7 +180,11 @@ class ArchiveIndex(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
-    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None: ...
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], buckets: list[np.ndarray], report: AddReport) -> None: ...
+
+    def frequencies(self) -> ShingleFrequencies | None:
+        """How many indexed documents hold each shingle, or None when the index does not keep it."""
+        return None
 
     def _failures_translated(self) -> AbstractContextManager:
         """A context in which the store's own errors become IndexFileError (none by default)."""
@@ -192,8 +213,8 @@ class ArchiveIndex(ABC):
         the same time. Keys are computed as ``keyed_batches`` computes them."""
         report = AddReport()
         with self._failures_translated():
-            for batch, keys in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
-                self._add_batch(batch, keys, report)
+            for batch, keyed in keyed_batches(documents, self.hasher, self.params, batch_size, workers):
+                self._add_batch(batch, [keys for keys, _ in keyed], [buckets for _, buckets in keyed], report)
                 if progress:
                     progress(len(batch))
         return report
@@ -263,17 +284,17 @@ class Index(ArchiveIndex):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None:
-        prepared = [(doc, digest(doc.text), doc_keys) for doc, doc_keys in zip(batch, keys)]  # outside the lock
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], buckets: list[np.ndarray], report: AddReport) -> None:
+        prepared = [(doc, digest(doc.text), doc_keys, doc_buckets) for doc, doc_keys, doc_buckets in zip(batch, keys, buckets)]  # outside the lock
         with self._writing():
-            key_rows, owners = [], []
-            for doc, text_digest, keys in prepared:
+            key_rows, owners, held, gone = [], [], [], []
+            for doc, text_digest, keys, doc_buckets in prepared:
                 known = self.db.execute("SELECT doc, digest FROM documents WHERE id = ?", (doc.id,)).fetchone()
                 if known and known[1] == text_digest:
                     report.unchanged += 1
                     continue
                 if known:
-                    self._delete(known[0])
+                    gone.append(self._delete(known[0]))
                     report.replaced += 1
                 else:
                     report.added += 1
@@ -283,8 +304,10 @@ class Index(ArchiveIndex):
                 ).lastrowid
                 key_rows.append(keys)
                 owners.append(np.full(len(keys), row, dtype=np.int64))
+                held.append(doc_buckets)
             if key_rows:
                 self.keys.write(np.concatenate(key_rows), np.concatenate(owners))
+                self._count(held, gone)
         # A merge of its own: a kill during it loses no added document, and readers keep working.
         with self._writing():
             self.keys.merge()
@@ -293,23 +316,61 @@ class Index(ArchiveIndex):
         """One write transaction: committed on success, rolled back on any error or interrupt."""
         return _Transaction(self.db, "BEGIN IMMEDIATE")
 
-    def _delete(self, row: int) -> None:
+    def _delete(self, row: int) -> np.ndarray:
+        """Delete a document; returns the shingle buckets its text held, for ``_count``."""
+        (text,) = self.db.execute("SELECT text FROM documents WHERE doc = ?", (row,)).fetchone()
         self.db.execute("DELETE FROM documents WHERE doc = ?", (row,))
         self.keys.remove([row])
+        return _buckets(text, self.params.align.shingle_size)
+
+    def _count(self, added: list[np.ndarray], removed: list[np.ndarray]) -> None:
+        """Count documents added and removed (the buckets each holds), inside a write."""
+        stored = self.db.execute("SELECT version, documents, buckets, counts FROM frequencies").fetchone()
+        if stored is None:  # an index made before it kept frequencies
+            return
+        version, documents, buckets, counts = stored
+        table = np.zeros(len(ShingleFrequencies().counts), dtype=np.int64)
+        table[np.frombuffer(buckets, dtype=np.int32)] = np.frombuffer(counts, dtype=np.int32)
+        for held, sign in ((added, 1), (removed, -1)):
+            if held:
+                table += sign * np.bincount(np.concatenate(held).astype(np.int64), minlength=len(table))
+        nonzero = np.flatnonzero(table > 0)
+        self.db.execute(
+            "UPDATE frequencies SET version = ?, documents = ?, buckets = ?, counts = ?",
+            (version + 1, documents + len(added) - len(removed), nonzero.astype(np.int32).tobytes(), table[nonzero].astype(np.int32).tobytes()),
+        )
 
     def remove(self, ids: list[str]) -> None:
         """Remove documents by id, all or none: an unknown id raises IndexFileError."""
         with self._writing():
+            gone = []
             for doc_id in ids:
                 known = self.db.execute("SELECT doc FROM documents WHERE id = ?", (doc_id,)).fetchone()
                 if known is None:
                     raise IndexFileError(f"{self.path}: no document with id {doc_id!r}")
-                self._delete(known[0])
+                gone.append(self._delete(known[0]))
+            self._count([], gone)
 
     # -- reading ---------------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def frequencies(self) -> ShingleFrequencies | None:
+        """How many indexed documents hold each shingle; read again only after a write."""
+        try:
+            version = self.db.execute("SELECT version FROM frequencies").fetchone()
+        except sqlite3.OperationalError:  # an index made before it kept frequencies
+            return None
+        if version is None:
+            return None
+        kept = getattr(self, "_frequencies", None)
+        if kept is None or kept[0] != version[0]:
+            documents, buckets, counts = self.db.execute("SELECT documents, buckets, counts FROM frequencies").fetchone()
+            frequencies = ShingleFrequencies(documents=documents)
+            frequencies.counts[np.frombuffer(buckets, dtype=np.int32)] = np.frombuffer(counts, dtype=np.int32)
+            kept = self._frequencies = (version[0], frequencies)
+        return kept[1]
 
     def stats(self) -> dict:
         documents, first, last = self.db.execute(

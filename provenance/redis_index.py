@@ -159,7 +159,8 @@ class RedisIndex(ArchiveIndex):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], report: AddReport) -> None:
+    def _add_batch(self, batch: list[Document], keys: list[np.ndarray], buckets: list[np.ndarray], report: AddReport) -> None:
+        # Shingle frequencies are not kept in Redis: a check weighs wording by its candidates alone.
         digests = [digest(doc.text) for doc in batch]
         known = self._known_digests([doc.id for doc in batch])
         fresh = [i for i, doc in enumerate(batch) if known.get(doc.id) != digests[i]]

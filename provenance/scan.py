@@ -67,11 +67,13 @@ def scan(
     hasher: PassageHasher | None = None,
     focus: int | None = None,
     workers: int | None = None,
+    frequencies: ShingleFrequencies | None = None,
 ) -> ScanResult:
     """Find reused passages in documents. ``hasher`` defaults to one made from ``params``; an
     index passes the one it was built with. With ``focus``, only pairs that include that document
     (an index) are aligned: a check needs nothing else. ``workers`` processes (default: one per
-    core) share the work of scans of ``workers.PARALLEL_FROM`` documents or more."""
+    core) share the work of scans of ``workers.PARALLEL_FROM`` documents or more. ``frequencies``
+    (how common each shingle is) default to the documents' own; a check passes its archive's."""
     params = params or ScanParams()
     began = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
@@ -83,7 +85,8 @@ def scan(
         store = fingerprint_corpus(
             texts, hasher, params.align.shingle_size, directory, run, progress=lambda done, total: report("fingerprint", done, total)
         )
-        frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
+        if frequencies is None:
+            frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
         report("candidates", 0, store.bands)
         pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run, focus=focus)
         report("candidates", store.bands, store.bands)

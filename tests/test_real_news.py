@@ -8,8 +8,10 @@ plain Python over the corpus's words.
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 from provenance import scan
@@ -17,6 +19,8 @@ from provenance.bbc_news import articles
 from provenance.check import Policy, check_draft
 from provenance.corpus import Document
 from provenance.dates import parse_published
+from provenance.fingerprint import shingle_hashes
+from provenance.frequency import ShingleFrequencies
 from provenance.index import Index
 from provenance.normalize import tokenize
 from provenance.report import render_tables, to_json
@@ -186,3 +190,30 @@ def test_a_draft_repeating_its_outlets_stock_text_does_not_fail(newsroom, tmp_pa
         index.add(archive)
         report = check_draft(draft, index, Policy())
     assert [p.status for p in report.passages] == ["stock"] and not report.failed
+
+
+def test_an_index_counts_its_documents_shingles_as_a_scan_does(newsroom, tmp_path):
+    docs = newsroom.documents()[:300]
+    hashes = [shingle_hashes(tokenize(d.text).words, 3) for d in docs]
+    with Index(tmp_path / "archive.db") as index:
+        index.add(docs[:200])
+        index.add(docs[150:])  # 50 known again, unchanged
+        index.add([replace(docs[0], text=docs[1].text)])  # a replaced text: the old one is taken away
+        index.remove([docs[2].id])
+        counted = index.frequencies()
+    hashes[0] = hashes[1]
+    del hashes[2]
+    expected = ShingleFrequencies().add([(np.concatenate(hashes), np.cumsum([0] + [len(h) for h in hashes]))])
+    assert counted.documents == expected.documents == 299 and np.array_equal(counted.counts, expected.counts)
+
+
+def test_a_check_weighs_wording_by_the_whole_archive(newsroom, tmp_path):
+    """A draft sharing the formula and the lift with the archive: the formula is common in the
+    archive (not among the draft's few candidates), the lift is not."""
+    draft = Document(id="draft", text=f"Our own opening line for this story.\n\n{newsroom.formula}.\n\nAnd then: {newsroom.lift}.\n\nMore later.",
+                     source="The Draft", published=parse_published("2026-01-01T00:00:00Z"))
+    with Index(tmp_path / "archive.db") as index:
+        index.add(newsroom.documents())
+        report = check_draft(draft, index, Policy())
+    shared = [draft.text[p.start : p.end] for p in report.passages]
+    assert any(newsroom.lift[:40] in s for s in shared) and not any(newsroom.formula[:40] in s for s in shared)
