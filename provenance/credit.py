@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from .attribute import COPY, ReuseFamily, Wire
 from .corpus import Document
-from .outlets import Registry, for_documents, name_parts, shipped
+from .outlets import Outlet, Registry, for_documents, name_parts, shipped
 
 REACH = 300  # characters around a passage searched for a credit
 MEMBERS_NAMED = 64  # outlets of an undated family looked for by name, at most
@@ -48,10 +48,14 @@ _CUES = (
     ("dateline", re.compile(rf"(?m)^\s*({_NAME})\s*/\s*[A-Z]")),
     ("byline", re.compile(r"(?m)^[ \t]*[Bb]y\s+([^\n]{2,80}?)[ \t]*$")),
     ("according to", re.compile(rf"\b[Aa]ccording to\s+(?:(?:the|a|an|this|that)\s+)?({_PHRASE})")),
-    ("reported", re.compile(rf"\b({_NAME})\s+(?:has\s+|had\s+)?(?:reported|reports|said in a statement|told)\b")),
     ("said", re.compile(rf"\bthe\s+({_NAME})\s+(?:said|says|announced)\b")),
     ("reported by", re.compile(rf"\b(?:reported|published|reporting|written|first carried)\s+(?:earlier\s+|first\s+)?by\s+(?:the\s+)?({_NAME})")),
 )
+# "Interfax reported", "AFP has reported", "Reuters told": found from the verb back, since a name
+# may start at any capital letter and trying each one costs four times as much.
+_REPORTED = re.compile(r"(?:reported|reports|said in a statement|told)\b")
+_NAME_BEFORE = re.compile(rf"\b({_NAME})\s+(?:has\s+|had\s+)?$")
+_NAME_REACH = 130  # characters before the verb a name may start
 _BLOCKQUOTE = re.compile(r"(?m)^[ \t]*>.*(?:\n[ \t]*>.*)*")
 BLOCK_QUOTE = "(block quote)"  # the name of a block-quote cue: it names no source
 _WHOLE_TEXT_CUES = ("agency tag", "dateline", "byline", "outlet")  # in the opening lines, they credit the whole text
@@ -90,6 +94,12 @@ def cue_credits(text: str, registry: Registry) -> list[Credit]:
             if outlet is not None:
                 start, end = match.span(1)
                 found.append(Credit(outlet.name, start, end, cue, outlet.is_agency, _leads_in(text, end)))
+    for verb in _REPORTED.finditer(text):
+        at = verb.start()
+        named = None if at and _is_word(text[at - 1]) else _NAME_BEFORE.search(text, max(0, at - _NAME_REACH), at)
+        outlet = registry.resolve(named.group(1).strip()) if named else None
+        if outlet is not None:
+            found.append(Credit(outlet.name, named.start(1), named.end(1), "reported", outlet.is_agency, _leads_in(text, named.end(1))))
     # A block quote marks words as someone else's; whose, the lead-in says.
     found += [Credit(BLOCK_QUOTE, m.start(), m.end(), "blockquote") for m in _BLOCKQUOTE.finditer(text)]
     return found
@@ -97,15 +107,37 @@ def cue_credits(text: str, registry: Registry) -> list[Credit]:
 
 def outlet_credits(text: str, outlets: list[str], registry: Registry) -> list[Credit]:
     """Where the text names one of these outlets outright."""
+    return _named_in(text, outlet_names(outlets, registry))
+
+
+def outlet_names(outlets: list[str], registry: Registry) -> list[tuple[Outlet, re.Pattern]]:
+    """Each name of these outlets that the registry knows, with the pattern that finds it named."""
     found = []
     for outlet in outlets:
         for name in name_parts(outlet):
             named = registry.resolve(name)
-            if named is None:
-                continue
-            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, 0 if name.isupper() else re.IGNORECASE):
-                found.append(Credit(named.name, match.start(), match.end(), "outlet", named.is_agency, _leads_in(text, match.end())))
+            if named is not None:
+                # A literal is searched for fast; whether it stands alone as a word is checked after.
+                found.append((named, re.compile(re.escape(name), 0 if name.isupper() else re.IGNORECASE)))
     return found
+
+
+def _named_in(text: str, names: list[tuple[Outlet, re.Pattern]]) -> list[Credit]:
+    return [
+        Credit(named.name, match.start(), match.end(), "outlet", named.is_agency, _leads_in(text, match.end()))
+        for named, pattern in names
+        for match in pattern.finditer(text)
+        if _stands_alone(text, match.start(), match.end())
+    ]
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Whether no word character touches [start, end): "AP", not the "AP" of "APPLE"."""
+    return not (start > 0 and _is_word(text[start - 1]) or end < len(text) and _is_word(text[end]))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def link_credits(document: Document, registry: Registry) -> list[Credit]:
@@ -203,8 +235,9 @@ def credit_families(families: list[ReuseFamily], documents: list[Document], regi
         named = [s for s in named if s]
         crediting: dict[str, set[str]] = {}
         near_of = []
+        names = outlet_names(named, registry)
         for member in family.members:
-            outright = outlet_credits(by_id[member.doc].text, named, registry)
+            outright = _named_in(by_id[member.doc].text, names)
             found[member.doc].extend(outright)
             near = credits_near(_outermost(cues[member.doc] + outright), member.start, member.end, copied[member.doc])
             own = own_names(by_id[member.doc].source, registry)
