@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .cluster import Family
-from .corpus import Document
-from .normalize import WORD
+from .frequency import DocumentShingles
+from .normalize import Tokens
 
 NARRATIVE_RUN = 8  # words outside speech in a row that make shared text narrative
 SPEAKER_REACH = 80  # characters after a closing mark (or before an opening one) searched for a speaker
@@ -106,31 +108,31 @@ def _with_speaker(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def narrative_run(text: str, speech: list[tuple[int, int]], start: int, end: int) -> int:
-    """The longest run of words of text[start:end] that lie outside speech."""
-    longest = run = 0
-    spans = iter(sorted(speech))
-    current = next(spans, None)
-    for word in WORD.finditer(text, start, end):
-        while current is not None and current[1] <= word.start():
-            current = next(spans, None)
-        if current is not None and current[0] <= word.start():
-            run = 0
-        else:
-            run += 1
-            longest = max(longest, run)
-    return longest
+def narrative_run(tokens: Tokens, speech: list[tuple[int, int]], start: int, end: int) -> int:
+    """The longest run of the words in [start, end) that lie outside speech."""
+    first, stop = np.searchsorted(tokens.starts, [start, end])
+    words = tokens.starts[first:stop]
+    if len(words) == 0:
+        return 0
+    inside = np.zeros(len(words) + 1, dtype=np.int64)
+    for s, e in speech:  # +1 where a span starts, -1 where it ends: a running sum covers
+        a, b = np.searchsorted(words, [s, e])
+        inside[a] += 1
+        inside[b] -= 1
+    outside = np.concatenate(([False], np.cumsum(inside[:-1]) == 0, [False]))
+    edges = np.flatnonzero(outside[1:] != outside[:-1])
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
-def separate_shared_quotes(families: list[Family], documents: list[Document]) -> list[Family]:
+def separate_shared_quotes(families: list[Family], shingles: DocumentShingles) -> list[Family]:
     """The families with shared speech marked (``Family.speech``), and split from copied text."""
     speech: dict[int, list[tuple[int, int]]] = {}
     separated = []
     for family in families:
         for m in family.members:
             if m.doc not in speech:
-                speech[m.doc] = quotations(documents[m.doc].text)
-        narrative = [narrative_run(documents[m.doc].text, speech[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
+                speech[m.doc] = quotations(shingles.documents[m.doc].text)
+        narrative = [narrative_run(shingles.of(m.doc)[0], speech[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
         if all(narrative):
             separated.append(family)
             continue

@@ -113,7 +113,7 @@ def conclude(
     text, credit and wire, lineage and order."""
     documents = shingles.documents
     families, common = weigh_evidence(clustered, shingles, frequencies, params.align.min_evidence)
-    families = attribute(separate_shared_quotes(families, documents), documents)
+    families = attribute(separate_shared_quotes(families, shingles), documents)
     mark_stock(families, documents)
     registry = for_documents(documents)
     credits = credit_families(families, documents, registry)
