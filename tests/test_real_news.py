@@ -94,6 +94,12 @@ def newsroom():
         room.append((herald, n), DISCLAIMER)
     room.rerun = room.stories[herald][10]
     room.extra.append(Document(id="daily-rerun", text=f"{room.rerun.title}\n\n{room.rerun.body}\n\nThis story was updated on Friday.", source=herald, published=parse_published("2005-06-01")))
+    # An update of a Herald story: its middle rewritten, so what the two share is two passages.
+    paragraphs = room.stories[herald][12].body.split("\n\n")
+    middle = len(paragraphs) // 2
+    updated = paragraphs[:middle] + [room.spare[30].body.split("\n\n")[0]] + paragraphs[middle + 1 :]
+    room.extra.append(Document(id="daily-update", text=f"{room.stories[herald][12].title}\n\n" + "\n\n".join(updated), source=herald,
+                               published=parse_published("2005-06-02")))
     # The Post's background paragraph, in three of its stories on the same subject: those that
     # share the most uncommon wording with the story it comes from.
     source = room.spare[0]
@@ -145,6 +151,13 @@ def test_furniture_on_a_few_of_an_outlets_pages_is_boilerplate(newsroom, result)
     assert rerun.kind == "copied" and {m.doc for m in rerun.members} == {doc_id("Daily Herald", 10), "daily-rerun"}
 
 
+def test_an_update_split_into_several_passages_is_still_the_outlets_own_copy(result):
+    pair = {doc_id("Daily Herald", 12), "daily-update"}
+    families = [f for f in result.families if {m.doc for m in f.members} == pair]
+    assert len(families) >= 2 and {f.kind for f in families} == {"copied"}
+    assert any(r.doc == "daily-update" and r.reused_chars > 0 for r in result.reuse)
+
+
 def test_an_outlets_background_paragraph_is_stock_text_not_copying(newsroom, result):
     (family,) = families_with(result, newsroom.background[:80])
     assert family.kind == "stock" and {m.doc for m in family.members} == {doc_id("Evening Post", n) for n in newsroom.related}
@@ -184,7 +197,8 @@ def test_a_quote_copied_with_the_narrative_around_it_is_copied(newsroom, result)
 
 def test_a_draft_repeating_its_outlets_stock_text_does_not_fail(newsroom, tmp_path):
     archive = [d for d in newsroom.documents() if d.source == "Evening Post"]
-    draft = Document(id="draft", text=f"A new story on the campaign opens our page today.\n\n{newsroom.background}\n\nMore later.", source="Evening Post",
+    story = newsroom.spare[20].body  # a new story of the Post's own, with its background paragraph
+    draft = Document(id="draft", text=f"{story}\n\n{newsroom.background}", source="Evening Post",
                      published=parse_published("2026-01-01T00:00:00Z"))
     with Index(tmp_path / "archive.db") as index:
         index.add(archive)
