@@ -21,7 +21,12 @@ rerun). A group is furniture when:
   ``TOPICAL_SHINGLES`` uncommon shingles outside it (``provenance.evidence``'s measure of
   common). Stories that carry one background paragraph ("Mr Ebbers could face a jail sentence of
   85 years") follow one story line and share its names and phrases ("former WorldCom chief
-  Bernie Ebbers"); pages that carry an author box share nothing else.
+  Bernie Ebbers"); pages that carry an author box share nothing else;
+- it speaks of the site, not of the news: it names the outlet or its site, gives an email
+  address, a web address or a phone number, addresses the reader ("you", "your"), or uses the
+  words of site furniture (``SITE_WORDS``: "sign up", "newsletter", "follow", "read more",
+  "copyright", "views expressed", "correspondent", ...). A background paragraph an outlet repeats
+  in stories on different subjects does none of these, and stays as the outlet's stock text.
 
 Every alignment then loses the furniture at its edges (on the side whose document has it, and as
 many characters on the other side when only one has it), and is dropped when fewer than
@@ -31,7 +36,10 @@ many characters on the other side when only one has it), and is dropped when few
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -52,6 +60,21 @@ GROUP_OVERLAP = 0.8
 TOPICAL_SHARE = 0.5
 TOPICAL_SHINGLES = 6
 TOPICAL_SAMPLE = 24  # documents of a group whose pairs are looked at
+SITE_WORDS = (
+    "sign up", "signup", "subscribe", "newsletter", "inbox", "follow", "click", "share this", "read more", "related",
+    "full story", "full report", "latest updates", "copyright", "all rights reserved", "reproduced", "advertisement",
+    "cookies", "comments", "comment on", "have your say", "editorial policy", "views expressed", "first published",
+    "updated since", "correspondent", "reporter", "columnist", "contributor", "commentator", "editor", "contact us",
+    "get in touch", "tip off", "tips", "app", "download", "live text", "alerts",
+)
+_SITE = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+"  # an email address
+    r"|\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|co\.uk|co|ie|de|fr|ru|cn|in|au)\b(?:/\S*)?"  # a web address
+    r"|\+?\d[\d ()-]{6,}\d"  # a phone number
+    r"|\b(?:you|your|yours)\b"
+    rf"|\b(?:{'|'.join(re.escape(w) for w in SITE_WORDS)})\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -73,7 +96,7 @@ def remove_furniture(
     furniture: dict[int, list[tuple[int, int]]] = {}
     for group in cluster(own, GROUP_OVERLAP, of_longer=True):
         members = [(documents[m.doc], m.start, m.end) for m in group.members]
-        if _looks_like_furniture(group, members) and not _topical(group, shingles, frequencies, common_at):
+        if _looks_like_furniture(group, members) and _speaks_of_the_site(members) and not _topical(group, shingles, frequencies, common_at):
             found.append(Boilerplate(members[0][0].source, [(doc.id, start, end) for doc, start, end in members]))
             for m in group.members:
                 furniture.setdefault(m.doc, []).append((m.start, m.end))
@@ -106,6 +129,23 @@ def _looks_like_furniture(group: Family, members: list[tuple[Document, int, int]
         return False
     at_edge = sum(_at_edge(doc.text, start, end) for doc, start, end in members)
     return pages >= MANY_DOCUMENTS or 2 * at_edge > len(members)
+
+
+def _speaks_of_the_site(members: list[tuple[Document, int, int]]) -> bool:
+    """Whether a member's text names its outlet or site, gives contact details, addresses the
+    reader, or uses the words of site furniture."""
+    for doc, start, end in members:
+        text = doc.text[start:end]
+        if _SITE.search(text):
+            return True
+        name = doc.source.removeprefix("The ").casefold()
+        if name in text.casefold() or (doc.url and _host(doc.url) in text.casefold()):
+            return True
+    return False
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _topical(group: Family, shingles: DocumentShingles, frequencies: ShingleFrequencies, common_at: float) -> bool:
