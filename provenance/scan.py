@@ -26,7 +26,7 @@ from .normalize import tokenize
 from .signatures import ShingleLocation, TokenLocation, fingerprint_corpus, read_shingles, read_tokens, signature_folder
 from .workers import pool_map, worker_count
 
-ALIGN_TASK = 64  # candidate pairs aligned per task
+ALIGN_TASK = 256  # candidate pairs aligned per task: their shared shingles are found in one go
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
