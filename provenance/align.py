@@ -8,17 +8,21 @@ A passage counts only if it is long enough, similar enough word by word, and sha
 verbatim run of ``min_run`` words, which is what keeps stock phrases ("in the war-torn country")
 and texts that merely use the same words out. Chains on different diagonals are separate
 passages, so lines stitched in another order are found one by one.
+
+Pairs are aligned in batches: the shared shingles of every pair of a batch, and whether they make
+a verbatim run at all, are found with a few array operations over all of them; only chaining and
+the passages' edges are worked out pair by pair.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .fingerprint import Shingled
+from .normalize import Tokens
 
 OPENING = "\"'“‘«(["
 CLOSING = ".!?\"'”’»)]"
@@ -59,80 +63,156 @@ class _Chain:
     longest_run: int = 1
 
 
-def anchors(a: np.ndarray, b: np.ndarray, max_repeat: int) -> list[tuple[int, int]]:
-    """(i, j) for every shingle hash shared by a and b, sorted; over-repeated shingles skipped."""
-    common = np.intersect1d(a, b)
-    if len(common) == 0:
-        return []
-    keep_a = np.isin(a, common)
-    keep_b = np.isin(b, common)
-    positions_b: dict[int, list[int]] = {}
-    for j in np.flatnonzero(keep_b).tolist():
-        positions_b.setdefault(int(b[j]), []).append(j)
-    shared_a = np.flatnonzero(keep_a).tolist()
-    counts_a = Counter(int(a[i]) for i in shared_a)
-    matches = []
-    for i in shared_a:
-        value = int(a[i])
-        js = positions_b[value]
-        if counts_a[value] > max_repeat or len(js) > max_repeat:
-            continue
-        matches.extend((i, j) for j in js)
-    return matches
+class PairShingles:
+    """The shingle hashes of many document pairs side by side, so that shared shingles are found
+    for all pairs at once with a few array operations instead of set operations pair by pair.
+
+    Each document's hashes are sorted once (with ties in text order). Laid out pair after pair,
+    the second documents' sorted hashes, keyed by (pair, hash), are one sorted array; each
+    shingle of a first document is looked up in it by binary search, which gives the positions
+    in the second document that hold the same shingle.
+    """
+
+    def __init__(self, pairs: list[tuple[int, int]], shingles: Mapping[int, np.ndarray]):
+        docs = sorted({doc for pair in pairs for doc in pair})
+        number = {doc: n for n, doc in enumerate(docs)}
+        lengths = np.array([len(shingles[doc]) for doc in docs], dtype=np.int64)
+        offsets = np.cumsum(lengths) - lengths
+        values = np.concatenate([np.asarray(shingles[doc], dtype=np.uint32) for doc in docs] + [np.empty(0, np.uint32)])
+        owner = np.repeat(np.arange(len(docs), dtype=np.uint64), lengths)
+        doc_keys = owner << np.uint64(32) | values
+        by_value = np.argsort(doc_keys, kind="stable")  # per document: positions by hash, ties in text order
+        sorted_keys = doc_keys[by_value]
+        fresh = np.ones(len(sorted_keys), dtype=bool)
+        fresh[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        run = np.cumsum(fresh) - 1
+        self.repeats = np.empty(len(values), dtype=np.int64)  # how often each position's shingle occurs in its document
+        self.repeats[by_value] = np.bincount(run)[run] if len(run) else run
+
+        firsts = np.array([number[a] for a, _ in pairs], dtype=np.int64)
+        seconds = np.array([number[b] for _, b in pairs], dtype=np.int64)
+        self.pairs = len(pairs)
+        self.first_lengths = lengths[firsts]
+        # Every shingle of each pair's first document: its pair, position and place in ``values``.
+        self.a_pair, self.a_position = _segments(self.first_lengths)
+        self.a_flat = offsets[firsts][self.a_pair] + self.a_position
+        # The shingles of each pair's second document, and again of its first, in hash order.
+        b_pair, b_rank = _segments(lengths[seconds])
+        b_flat = by_value[offsets[seconds][b_pair] + b_rank]
+        self.b_position = b_flat - offsets[seconds][b_pair]
+        b_keys = b_pair.astype(np.uint64) << np.uint64(32) | values[b_flat]
+        a_sorted = by_value[self.a_flat]  # the same places as a_flat, each pair's hashes in order
+        a_keys = self.a_pair.astype(np.uint64) << np.uint64(32) | values[a_sorted]
+        # Searched in order, the keys are found in a fraction of the time (each search starts
+        # where the last one ended); the results go back to the shingles' text order.
+        in_text_order = np.arange(len(a_keys)) - self.a_position + (a_sorted - offsets[firsts][self.a_pair])
+        self.low = np.empty(len(a_keys), dtype=np.int64)  # matches of a shingle: b_position[low:high]
+        self.high = np.empty(len(a_keys), dtype=np.int64)
+        self.low[in_text_order] = np.searchsorted(b_keys, a_keys, "left")
+        self.high[in_text_order] = np.searchsorted(b_keys, a_keys, "right")
+
+    def shares_run(self, params: AlignParams) -> np.ndarray:
+        """Whether each pair's first document has shingles that all occur in the second and follow
+        each other long enough to make a verbatim run of ``min_run`` words: without one, no
+        passage is found, so a pair that fails this cheap test need not be aligned."""
+        needed = max(1, params.min_run - params.shingle_size + 1)
+        inside = np.concatenate(([0], np.cumsum(self.high > self.low)))
+        starts = np.flatnonzero(self.a_position + needed <= self.first_lengths[self.a_pair])
+        full = inside[starts + needed] - inside[starts] == needed
+        return np.bincount(self.a_pair[starts[full]], minlength=self.pairs) > 0
+
+    def anchors(self, wanted: np.ndarray, max_repeat: int) -> list[tuple[list[int], list[int]]]:
+        """For each pair, the (i, j) positions of every shingle shared by both documents, sorted,
+        skipping shingles repeated more than ``max_repeat`` times in either; none for pairs not
+        ``wanted``."""
+        matches = self.high - self.low  # how often the shingle occurs in the second document
+        keep = wanted[self.a_pair] & (matches > 0) & (matches <= max_repeat) & (self.repeats[self.a_flat] <= max_repeat)
+        keep = np.flatnonzero(keep)
+        counts = matches[keep]
+        entry = np.repeat(keep, counts)
+        _, rank = _segments(counts)
+        i = self.a_position[entry].tolist()
+        j = self.b_position[self.low[entry] + rank].tolist()
+        bounds = np.searchsorted(self.a_pair[entry], np.arange(self.pairs + 1)).tolist()
+        return [(i[start:stop], j[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])]
 
 
-def chain_anchors(matches: list[tuple[int, int]], max_gap: int, max_drift: int) -> list[_Chain]:
+def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments of these lengths laid end to end: each element's segment and place in it."""
+    segment = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    return segment, np.arange(len(segment), dtype=np.int64) - starts[segment]
+
+
+def chain_anchors(matches: Iterable[tuple[int, int]], max_gap: int, max_drift: int) -> list[_Chain]:
     """Group anchors into chains that move forward in both texts with bounded gaps and drift."""
     reach = max_gap + 1
     active: list[_Chain] = []
     done: list[_Chain] = []
+    oldest = 0  # no active chain's last anchor lies before this one: while it is in reach, all are
     for i, j in matches:
-        still = []
-        for chain in active:
-            (still if i - chain.last_i <= reach else done).append(chain)
-        active = still
-        best, best_cost = None, None
+        if i - oldest > reach:
+            still = []
+            for chain in active:
+                (still if i - chain.last_i <= reach else done).append(chain)
+            active = still
+            oldest = min((chain.last_i for chain in active), default=i)
+        best, best_cost = None, 2 * reach + 1
         for chain in active:
             di, dj = i - chain.last_i, j - chain.last_j
-            if 0 < di <= reach and 0 < dj <= reach and abs(di - dj) <= max_drift:
-                cost = di + dj
-                if best_cost is None or cost < best_cost:
-                    best, best_cost = chain, cost
+            if 0 < di <= reach and 0 < dj <= reach and -max_drift <= di - dj <= max_drift and di + dj < best_cost:
+                best, best_cost = chain, di + dj
         if best is None:
             active.append(_Chain(i, j, i, j))
         else:
-            best.run = best.run + 1 if (i - best.last_i, j - best.last_j) == (1, 1) else 1
-            best.longest_run = max(best.longest_run, best.run)
+            best.run = best.run + 1 if best_cost == 2 else 1  # a step of (1, 1): the run goes on
+            if best.run > best.longest_run:
+                best.longest_run = best.run
             best.last_i, best.last_j = i, j
     return done + active
 
 
-def shares_run(a: np.ndarray, b: np.ndarray, params: AlignParams) -> bool:
-    """Whether shingles of ``a`` that all occur in ``b`` follow each other long enough to make a
-    verbatim run of ``min_run`` words: without one, ``align_pair`` finds no passage, so a pair
-    that fails this cheap test need not be aligned."""
-    needed = max(1, params.min_run - params.shingle_size + 1)
-    inside = np.isin(a, b).astype(np.int8)
-    return len(inside) >= needed and bool((np.convolve(inside, np.ones(needed, dtype=np.int8), "valid") == needed).any())
-
-
-def align_pair(
-    first: int, fa: Shingled, text_a: str, second: int, fb: Shingled, text_b: str, params: AlignParams
+def align_pairs(
+    pairs: list[tuple[int, int]],
+    texts: Mapping[int, str],
+    shingles: Mapping[int, np.ndarray],
+    tokens: Callable[[int], Tokens],
+    params: AlignParams,
 ) -> list[Alignment]:
-    words_a, words_b = fa.tokens.words, fb.tokens.words
+    """Align document pairs (indices into ``texts`` and ``shingles``, each document's shingle
+    hashes). Shared shingles are found for all pairs at once; pairs without a verbatim run are
+    ruled out on them. ``tokens(doc)`` gives a document's words, asked at most once a document,
+    and only for a pair that has a chain of anchors long enough to be a passage."""
+    shared = PairShingles(pairs, shingles)
+    found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat)
+    k = params.shingle_size
+    words_of: dict[int, Tokens] = {}
+    found = []
+    for (a, b), (i, j) in zip(pairs, found_anchors):
+        chains = [c for c in chain_anchors(zip(i, j), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= params.min_run]
+        if not chains:
+            continue
+        for doc in (a, b):
+            if doc not in words_of:
+                words_of[doc] = tokens(doc)
+        found.extend(_passages(a, words_of[a], texts[a], b, words_of[b], texts[b], chains, params))
+    return found
+
+
+def _passages(
+    first: int, ta: Tokens, text_a: str, second: int, tb: Tokens, text_b: str, chains: list[_Chain], params: AlignParams
+) -> list[Alignment]:
+    """The passages of one pair from its chains of anchors that hold a long enough verbatim run."""
+    words_a, words_b = ta.words, tb.words
     k = params.shingle_size
     if len(words_a) < k or len(words_b) < k:
         return []
-    chains = chain_anchors(anchors(fa.shingles, fb.shingles, params.max_repeat), params.max_gap, params.max_drift)
     passages = []
     for chain in chains:
-        # r consecutive anchors of k words each are a verbatim run of r + k - 1 words.
-        if chain.longest_run + k - 1 < params.min_run:
-            continue
         a0, a1 = chain.first_i, min(chain.last_i + k, len(words_a))
         b0, b1 = chain.first_j, min(chain.last_j + k, len(words_b))
-        a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(fa, text_a, i) or _starts_sentence(fb, text_b, j))
-        a1, b1 = _grow(words_a, words_b, a1, b1, +1, lambda i, j: _ends_sentence(fa, text_a, i) or _ends_sentence(fb, text_b, j))
+        a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(ta, text_a, i) or _starts_sentence(tb, text_b, j))
+        a1, b1 = _grow(words_a, words_b, a1, b1, +1, lambda i, j: _ends_sentence(ta, text_a, i) or _ends_sentence(tb, text_b, j))
         if min(a1 - a0, b1 - b0) < params.min_words:
             continue
         similarity = Indel.normalized_similarity(words_a[a0:a1], words_b[b0:b1])
@@ -141,8 +221,8 @@ def align_pair(
     passages = _drop_overlapping(passages)
     result = []
     for a0, a1, b0, b1, similarity in passages:
-        sa, ea = _widen(text_a, *fa.tokens.char_span(a0, a1))
-        sb, eb = _widen(text_b, *fb.tokens.char_span(b0, b1))
+        sa, ea = _widen(text_a, *ta.char_span(a0, a1))
+        sb, eb = _widen(text_b, *tb.char_span(b0, b1))
         result.append(Alignment(first, sa, ea, second, sb, eb, round(similarity, 4)))
     return result
 
@@ -191,11 +271,11 @@ def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int
             return i, j
 
 
-def _starts_sentence(fp: Shingled, text: str, word: int) -> bool:
+def _starts_sentence(tokens: Tokens, text: str, word: int) -> bool:
     """Whether the word at this index opens a sentence, a line or the text."""
-    if word >= len(fp.tokens):
+    if word >= len(tokens):
         return False
-    k = int(fp.tokens.starts[word]) - 1
+    k = int(tokens.starts[word]) - 1
     while k >= 0 and (text[k] in " \t" or text[k] in OPENING):
         k -= 1
     while k >= 0 and text[k] in CLOSING and text[k] not in ".!?":
@@ -203,11 +283,11 @@ def _starts_sentence(fp: Shingled, text: str, word: int) -> bool:
     return k < 0 or text[k] in ".!?:\n\r"
 
 
-def _ends_sentence(fp: Shingled, text: str, stop: int) -> bool:
+def _ends_sentence(tokens: Tokens, text: str, stop: int) -> bool:
     """Whether the words before index ``stop`` close a sentence, a line or the text."""
     if stop == 0:
         return False
-    k = int(fp.tokens.ends[stop - 1])
+    k = int(tokens.ends[stop - 1])
     while k < len(text) and text[k] in CLOSING and text[k] not in ".!?":
         k += 1
     return k >= len(text) or text[k] in ".!?\n\r"

@@ -151,17 +151,11 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class Shingled:
-    """What alignment needs of one document: its words and the hash of the shingle at each word."""
+class Fingerprint:
+    """One document's words, the hash of the shingle at each word and the signatures of its passages."""
 
     tokens: Tokens
     shingles: np.ndarray  # uint32 hash of the shingle starting at each word
-
-
-@dataclass
-class Fingerprint(Shingled):
-    """What candidate search needs besides: the signatures of its passages."""
-
     signatures: np.ndarray  # (n_windows, num_perm) uint32
     window_starts: np.ndarray  # first shingle of each window
 

@@ -10,7 +10,7 @@ million 400-word documents that noise is about 100 documents a bucket, a twentie
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -85,17 +85,23 @@ def document_buckets(shingles: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 class DocumentShingles:
     """The words and shingle buckets of the documents that families hold, each text tokenized once
-    for all the stages that weigh them."""
+    for all the stages that weigh them: read from ``stored(doc)`` (tokens and shingle hashes, as a
+    scan's fingerprinting kept them) when given, else tokenized here."""
 
-    def __init__(self, documents: list[Document], shingle_size: int):
+    def __init__(self, documents: list[Document], shingle_size: int, stored: Callable[[int], tuple[Tokens, np.ndarray]] | None = None):
         self.documents = documents
         self.shingle_size = shingle_size
+        self._stored = stored
         self._kept: dict[int, tuple[Tokens, np.ndarray]] = {}
 
     def of(self, doc: int) -> tuple[Tokens, np.ndarray]:
         if doc not in self._kept:
-            tokens = tokenize(self.documents[doc].text)
-            self._kept[doc] = tokens, bucket_of(shingle_hashes(tokens.words, self.shingle_size))
+            if self._stored is not None:
+                tokens, hashes = self._stored(doc)
+            else:
+                tokens = tokenize(self.documents[doc].text)
+                hashes = shingle_hashes(tokens.words, self.shingle_size)
+            self._kept[doc] = tokens, bucket_of(hashes)
         return self._kept[doc]
 
     def inside(self, doc: int, start: int, end: int) -> np.ndarray:

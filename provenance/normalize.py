@@ -18,6 +18,7 @@ _APOSTROPHES = "'\u2019\u02bc"
 # A word: letters/digits, optionally joined by hyphens or apostrophes ("cease-fire", "Russia’s").
 WORD = re.compile(rf"\w+(?:[{_HYPHENS}{_APOSTROPHES}]\w+)*")
 _SPLIT = re.compile(f"({WORD.pattern})")
+_OFFSET = np.dtype("<i8")
 _DROP = str.maketrans({**{h: None for h in _HYPHENS}, "\u2019": "'", "\u02bc": "'"})
 
 
@@ -35,6 +36,21 @@ class Tokens:
     def char_span(self, first: int, stop: int) -> tuple[int, int]:
         """Character span [start, end) of words[first:stop]."""
         return int(self.starts[first]), int(self.ends[stop - 1])
+
+    def to_bytes(self) -> bytes:
+        """One record that ``from_bytes`` reads back: the word count, the starts and ends, and the
+        words joined by newlines (no normalized word holds one). A scan keeps it rather than
+        tokenizing a text again for each pair it is aligned in."""
+        head = np.array([len(self.words)], dtype=_OFFSET)
+        words = "\n".join(self.words).encode("utf-8", "surrogatepass")  # JSON may carry lone surrogates
+        return b"".join((head.tobytes(), self.starts.astype(_OFFSET).tobytes(), self.ends.astype(_OFFSET).tobytes(), words))
+
+    @classmethod
+    def from_bytes(cls, record: bytes) -> Tokens:
+        count = int(np.frombuffer(record, _OFFSET, 1)[0])
+        offsets = np.frombuffer(record, _OFFSET, 2 * count, _OFFSET.itemsize).astype(np.int64)
+        words = record[(2 * count + 1) * _OFFSET.itemsize :].decode("utf-8", "surrogatepass").split("\n") if count else []
+        return cls(words, offsets[:count], offsets[count:])
 
 
 def normalize_word(word: str) -> str:

@@ -9,7 +9,8 @@ from typing import Callable
 
 import numpy as np
 
-from .align import AlignParams, Alignment, align_pair, shares_run
+from . import align
+from .align import AlignParams, Alignment
 from .attribute import DocumentReuse, ReuseFamily, attribute, document_reuse
 from .boilerplate import Boilerplate, remove_furniture
 from .candidates import candidate_pairs
@@ -22,13 +23,13 @@ from .order import infer_order
 from .outlets import for_documents
 from .quotes import separate_shared_quotes
 from .stock import mark_stock
-from .fingerprint import PassageHasher, Shingled
+from .fingerprint import PassageHasher
 from .frequency import DocumentShingles, ShingleFrequencies
 from .normalize import tokenize
-from .signatures import ShingleLocation, fingerprint_corpus, read_shingles, signature_folder
+from .signatures import ShingleLocation, TokenLocation, fingerprint_corpus, read_shingles, read_tokens, signature_folder
 from .workers import pool_map, worker_count
 
-ALIGN_TASK = 64  # candidate pairs aligned per task
+ALIGN_TASK = 256  # candidate pairs aligned per task: their shared shingles are found in one go
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -93,15 +94,17 @@ def scan(
         tasks = [[(p.first, p.second) for p in pairs[start : start + ALIGN_TASK]] for start in range(0, len(pairs), ALIGN_TASK)]
         involved = [{doc for pair in task for doc in pair} for task in tasks]
         task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)
-        locations = ({doc: store.locate(doc) for doc in docs} for docs in involved)
+        locations = ({doc: (store.locate(doc), store.locate_tokens(doc)) for doc in docs} for docs in involved)
         alignments: list[Alignment] = []
         for done, found in enumerate(run(align_task, tasks, task_texts, locations, repeat(params.align)), start=1):
             alignments.extend(found)
             report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
-
-    shingles = DocumentShingles(documents, params.align.shingle_size)
-    alignments, boilerplate = remove_furniture(alignments, shingles, frequencies, params.align.min_words)
-    return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate)
+        # The later stages read the tokens and shingles fingerprinting kept, before they are removed.
+        shingles = DocumentShingles(
+            documents, params.align.shingle_size, lambda doc: (read_tokens(store.locate_tokens(doc)), read_shingles(store.locate(doc)))
+        )
+        alignments, boilerplate = remove_furniture(alignments, shingles, frequencies, params.align.min_words)
+        return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate)
 
 
 def conclude(
@@ -133,25 +136,17 @@ def conclude(
 
 
 def align_task(
-    pairs: list[tuple[int, int]], texts: dict[int, str], locations: dict[int, ShingleLocation], params: AlignParams
+    pairs: list[tuple[int, int]], texts: dict[int, str], locations: dict[int, tuple[ShingleLocation, TokenLocation]], params: AlignParams
 ) -> list[Alignment]:
-    """Align document pairs: one task of a scan, on the shingle hashes stored by fingerprinting."""
-    return align_pairs(pairs, texts, {doc: read_shingles(location) for doc, location in locations.items()}, params)
+    """Align document pairs: one task of a scan, on the shingle hashes and tokens stored by fingerprinting."""
+    shingles = {doc: read_shingles(shingle_location) for doc, (shingle_location, _) in locations.items()}
+    return align.align_pairs(pairs, texts, shingles, lambda doc: read_tokens(locations[doc][1]), params)
 
 
 def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], shingles: dict[int, np.ndarray], params: AlignParams) -> list[Alignment]:
-    """Align document pairs. Pairs that share no verbatim run are ruled out on their shingle
-    hashes; a text is tokenized at most once, and only for a pair that passes."""
-    prepared: dict[int, Shingled] = {}
-    found = []
-    for a, b in pairs:
-        if not shares_run(shingles[a], shingles[b], params):
-            continue
-        for doc in (a, b):
-            if doc not in prepared:
-                prepared[doc] = Shingled(tokenize(texts[doc]), shingles[doc])
-        found.extend(align_pair(a, prepared[a], texts[a], b, prepared[b], texts[b], params))
-    return found
+    """Align document pairs, given each one's text and shingle hashes; a text is tokenized at
+    most once, and only for a pair that may share a passage."""
+    return align.align_pairs(pairs, texts, shingles, lambda doc: tokenize(texts[doc]), params)
 
 
 def rank_by_time(documents: list[Document]) -> np.ndarray:

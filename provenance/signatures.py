@@ -2,8 +2,8 @@
 
 A scan needs every passage's signature twice: to find passages whose band keys collide, one band at
 a time, and to count how many rows two colliding passages agree on. Each document's shingle hashes
-are kept too, so that a candidate pair can be ruled out before its texts are tokenized again. Held in memory they would cost
-256 bytes a passage (2.5 GB for 100,000 articles), more than the texts themselves. So each chunk of
+and tokens are kept too, so that alignment neither tokenizes nor hashes a text again, however
+many pairs it is in. Held in memory, signatures would cost 256 bytes a passage (2.5 GB for 100,000 articles), more than the texts themselves. So each chunk of
 documents is fingerprinted (in a worker process) into a file of its own, band-major: the keys of
 band 0 of all its passages, then band 1, and so on. A band of the whole corpus is then a few reads
 of contiguous bytes, and memory holds one band at a time. A small corpus (a draft and the archive
@@ -29,31 +29,33 @@ from typing import Iterator
 import numpy as np
 
 from .fingerprint import PassageHasher, band_keys, fingerprint
-from .normalize import tokenize
+from .normalize import Tokens, tokenize
 
 _KEY = np.dtype("<u8")
 _SHINGLE = np.dtype("<u4")
 IN_MEMORY_BELOW = 256  # documents (a check scans 51): a smaller corpus keeps its signatures in memory, 30 KB a 400-word document
-KEEP_SIGNED = 32 << 20  # bytes of recently signed texts a process keeps: about 1,100 400-word documents
+KEEP_SIGNED = 32 << 20  # bytes of recently signed texts a process keeps: about 800 400-word documents
 
 
 @dataclass(frozen=True)
 class Signed:
-    """What a scan keeps of one text: the hash of the shingle at each word and the band keys of
-    its passages (read only: one may be handed to many scans)."""
+    """What a scan keeps of one text: the hash of the shingle at each word, the band keys of
+    its passages (read only: one may be handed to many scans) and its tokens, for alignment."""
 
     shingles: np.ndarray  # uint32
     keys: np.ndarray  # (passages, bands) uint64
+    tokens: bytes  # Tokens.to_bytes
 
     @property
     def nbytes(self) -> int:
-        return self.shingles.nbytes + self.keys.nbytes
+        return self.shingles.nbytes + self.keys.nbytes + len(self.tokens)
 
 
 def sign(text: str, hasher: PassageHasher, shingle_size: int) -> Signed:
     """A text tokenized, shingled and signed."""
-    found = fingerprint(tokenize(text), hasher, shingle_size)
-    signed = Signed(found.shingles, band_keys(found.signatures))
+    tokens = tokenize(text)
+    found = fingerprint(tokens, hasher, shingle_size)
+    signed = Signed(found.shingles, band_keys(found.signatures), tokens.to_bytes())
     signed.shingles.flags.writeable = signed.keys.flags.writeable = False
     return signed
 
@@ -93,12 +95,18 @@ class Chunk:
     path: str | None  # the file of its band keys, or None for a chunk kept in memory
     windows: int  # passages (signature rows) in the chunk
     shingle_bounds: np.ndarray  # where each document's shingle hashes start in the shingle file, and the end
+    token_bounds: np.ndarray  # where each document's tokens start in the token file, and the end
     keys: np.ndarray | None = None  # in memory: (windows, bands) band keys
     shingles: np.ndarray | None = None  # in memory: the shingle hashes of its documents, end to end
+    tokens: list[bytes] | None = None  # in memory: each document's tokens
 
     @property
     def shingles_path(self) -> str:
         return self.path + ".shingles"
+
+    @property
+    def tokens_path(self) -> str:
+        return self.path + ".tokens"
 
     def all_shingles(self) -> np.ndarray:
         """The shingle hashes of all its documents, end to end (split them at ``shingle_bounds``)."""
@@ -118,6 +126,8 @@ class Chunk:
 # Where one document's shingle hashes lie: (file, byte offset, count), or, for a chunk kept in
 # memory, the hashes themselves.
 ShingleLocation = tuple[str, int, int] | np.ndarray
+# Where one document's tokens lie: (file, byte offset, bytes), or the record itself.
+TokenLocation = tuple[str, int, int] | bytes
 
 
 @dataclass
@@ -145,12 +155,23 @@ class SignatureStore:
 
     def locate(self, doc: int) -> ShingleLocation:
         """Where a document's shingle hashes are kept (read them with ``read_shingles``)."""
-        number = bisect_right(self.first_docs, doc) - 1
-        chunk, local = self.chunks[number], doc - self.first_docs[number]
+        chunk, local = self._chunk_of(doc)
         start, end = int(chunk.shingle_bounds[local]), int(chunk.shingle_bounds[local + 1])
         if chunk.shingles is not None:
             return chunk.shingles[start:end]
         return chunk.shingles_path, start * _SHINGLE.itemsize, end - start
+
+    def locate_tokens(self, doc: int) -> TokenLocation:
+        """Where a document's tokens are kept (read them with ``read_tokens``)."""
+        chunk, local = self._chunk_of(doc)
+        if chunk.tokens is not None:
+            return chunk.tokens[local]
+        start, end = int(chunk.token_bounds[local]), int(chunk.token_bounds[local + 1])
+        return chunk.tokens_path, start, end - start
+
+    def _chunk_of(self, doc: int) -> tuple[Chunk, int]:
+        number = bisect_right(self.first_docs, doc) - 1
+        return self.chunks[number], doc - self.first_docs[number]
 
     def band(self, band: int) -> np.ndarray:
         """The keys of one band for every passage of the corpus, in document order."""
@@ -192,22 +213,25 @@ def fingerprint_corpus(
 
 
 def write_chunk(path: Path | None, texts: list[str], hasher: PassageHasher, shingle_size: int) -> tuple[Chunk, np.ndarray]:
-    """Fingerprint texts into a band-major file of band keys and a file of their shingle hashes;
-    without ``path``, into memory, through ``recently_signed``. Returns the chunk and each text's
-    passage count."""
+    """Fingerprint texts into a band-major file of band keys, a file of their shingle hashes and
+    one of their tokens; without ``path``, into memory, through ``recently_signed``. Returns the
+    chunk and each text's passage count."""
     signer = recently_signed.sign if path is None else sign
     signed = [signer(text, hasher, shingle_size) for text in texts]
     counts = np.array([len(s.keys) for s in signed], dtype=np.int64)
     keys = np.concatenate([s.keys for s in signed] + [np.empty((0, hasher.num_perm // 2), dtype=np.uint64)])
     shingles = np.concatenate([s.shingles for s in signed] + [np.empty(0, dtype=np.uint32)]).astype(_SHINGLE, copy=False)
     bounds = np.cumsum([0] + [len(s.shingles) for s in signed])
+    token_bounds = np.cumsum([0] + [len(s.tokens) for s in signed])
     if path is None:
-        return Chunk(None, len(keys), bounds, keys, shingles), counts
-    chunk = Chunk(str(path), len(keys), bounds)
+        return Chunk(None, len(keys), bounds, token_bounds, keys, shingles, [s.tokens for s in signed]), counts
+    chunk = Chunk(str(path), len(keys), bounds, token_bounds)
     with open(path, "wb") as stream:
         stream.write(np.ascontiguousarray(keys.T, dtype=_KEY).tobytes())
     with open(chunk.shingles_path, "wb") as stream:
         stream.write(shingles.tobytes())
+    with open(chunk.tokens_path, "wb") as stream:
+        stream.write(b"".join(s.tokens for s in signed))
     return chunk, counts
 
 
@@ -218,6 +242,15 @@ def read_shingles(location: ShingleLocation) -> np.ndarray:
     with open(path, "rb", buffering=0) as stream:
         stream.seek(offset)
         return np.frombuffer(stream.read(count * _SHINGLE.itemsize), dtype=_SHINGLE).astype(np.uint32)
+
+
+def read_tokens(location: TokenLocation) -> Tokens:
+    if isinstance(location, bytes):
+        return Tokens.from_bytes(location)
+    path, offset, size = location
+    with open(path, "rb", buffering=0) as stream:
+        stream.seek(offset)
+        return Tokens.from_bytes(stream.read(size))
 
 
 def band_agreement(store: SignatureStore, band: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -1,6 +1,15 @@
-from provenance.align import AlignParams, align_pair, anchors, chain_anchors
-from provenance.fingerprint import PassageHasher, fingerprint
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from provenance import bbc_news
+from provenance.align import AlignParams, PairShingles, align_pairs, chain_anchors
+from provenance.candidates import candidate_pairs
+from provenance.fingerprint import PassageHasher, fingerprint, shingle_hashes
 from provenance.normalize import tokenize
+from provenance.scan import rank_by_time
+from provenance.signatures import fingerprint_corpus
 
 from conftest import SAMPLES
 
@@ -12,9 +21,9 @@ DAVIS = SOURCE[SOURCE.index("\u201cRussian operations") : SOURCE.index("ISIL,\u2
 
 
 def align(a: str, b: str, params: AlignParams = PARAMS):
-    fa = fingerprint(tokenize(a), HASHER, params.shingle_size)
-    fb = fingerprint(tokenize(b), HASHER, params.shingle_size)
-    return align_pair(0, fa, a, 1, fb, b, params)
+    tokens = [tokenize(a), tokenize(b)]
+    shingles = {doc: shingle_hashes(t.words, params.shingle_size) for doc, t in enumerate(tokens)}
+    return align_pairs([(0, 1)], [a, b], shingles, tokens.__getitem__, params)
 
 
 def test_verbatim_passage_gets_exact_spans_in_both_texts():
@@ -65,4 +74,69 @@ def test_chains_bridge_small_gaps_but_not_large_ones():
 def test_repeated_shingles_are_not_anchors():
     fa = fingerprint(tokenize("yes yes yes yes yes yes yes yes no"), HASHER, 3)
     fb = fingerprint(tokenize("yes yes yes no"), HASHER, 3)
-    assert anchors(fa.shingles, fb.shingles, max_repeat=4) == [(6, 1)]
+    shared = PairShingles([(0, 1)], {0: fa.shingles, 1: fb.shingles})
+    assert shared.anchors(np.array([True]), max_repeat=4) == [([6], [1])]
+
+
+def reference_anchors(a: np.ndarray, b: np.ndarray, max_repeat: int) -> list[tuple[int, int]]:
+    """Anchors of one pair the plain way: every position of a shared shingle in a, with every
+    position of it in b, unless either text repeats it more than max_repeat times."""
+    count_a, count_b = Counter(a.tolist()), Counter(b.tolist())
+    positions_b: dict[int, list[int]] = {}
+    for j, value in enumerate(b.tolist()):
+        positions_b.setdefault(value, []).append(j)
+    return [
+        (i, j)
+        for i, value in enumerate(a.tolist())
+        if count_a[value] <= max_repeat and count_b[value] <= max_repeat
+        for j in positions_b.get(value, [])
+    ]
+
+
+def reference_shares_run(a: np.ndarray, b: np.ndarray, needed: int) -> bool:
+    """Whether ``needed`` consecutive shingles of a all occur in b."""
+    inside, run = set(b.tolist()), 0
+    for value in a.tolist():
+        run = run + 1 if value in inside else 0
+        if run >= needed:
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def bbc_pairs(tmp_path_factory):
+    """Real news: the BBC articles, their tokens and shingle hashes, the candidate pairs a scan
+    aligns among them, and pairs of articles on one beat that a scan would not align."""
+    texts = [f"{a.title}\n\n{a.body}" for a in bbc_news.articles()]
+    words = [tokenize(text) for text in texts]
+    shingles = [shingle_hashes(tokens.words, PARAMS.shingle_size) for tokens in words]
+    store = fingerprint_corpus(texts, HASHER, PARAMS.shingle_size, tmp_path_factory.mktemp("signatures"))
+    candidates = [(p.first, p.second) for p in candidate_pairs(store, np.arange(len(texts)))]
+    picked = np.sort(np.random.default_rng(7).choice(len(texts) - 1, 1000, replace=False))
+    neighbours = [(int(doc), int(doc) + 1) for doc in picked]  # articles are in category order
+    return texts, words, shingles, candidates, neighbours
+
+
+def test_anchors_and_runs_found_for_many_pairs_at_once_equal_the_plain_per_pair_ones(bbc_pairs):
+    _, _, shingles, candidates, neighbours = bbc_pairs
+    pairs = candidates + neighbours
+    needed = PARAMS.min_run - PARAMS.shingle_size + 1
+    shared = PairShingles(pairs, shingles)
+    runs = shared.shares_run(PARAMS)
+    expected_runs = [reference_shares_run(shingles[a], shingles[b], needed) for a, b in pairs]
+    assert runs.tolist() == expected_runs
+    assert 0.5 < np.mean(expected_runs[: len(candidates)]) < 1 and 0 < np.mean(expected_runs[len(candidates) :]) < 0.5
+    found = shared.anchors(np.ones(len(pairs), dtype=bool), PARAMS.max_repeat)
+    expected = [reference_anchors(shingles[a], shingles[b], PARAMS.max_repeat) for a, b in pairs]
+    assert [list(zip(i, j)) for i, j in found] == expected
+    assert sum(map(len, expected)) > 10 * len(pairs)
+
+
+def test_pairs_aligned_together_get_what_each_gets_alone(bbc_pairs):
+    texts, words, shingles, candidates, _ = bbc_pairs
+    pairs = candidates[::3]
+    asked = []
+    together = align_pairs(pairs, texts, shingles, lambda doc: asked.append(doc) or words[doc], PARAMS)
+    assert len(asked) == len(set(asked))  # each document's words asked for once
+    alone = [found for pair in pairs for found in align_pairs([pair], texts, shingles, words.__getitem__, PARAMS)]
+    assert together == alone and len(together) > 200

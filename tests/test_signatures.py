@@ -6,7 +6,7 @@ import pytest
 from provenance import signatures as signatures_module
 from provenance.fingerprint import PassageHasher, band_keys, fingerprint
 from provenance.normalize import tokenize
-from provenance.signatures import IN_MEMORY_BELOW, RecentlySigned, band_agreement, fingerprint_corpus, read_shingles, sign, signature_folder
+from provenance.signatures import IN_MEMORY_BELOW, RecentlySigned, band_agreement, fingerprint_corpus, read_shingles, read_tokens, sign, signature_folder
 from provenance.synthetic import planted_corpus
 
 
@@ -20,12 +20,15 @@ def test_bands_read_from_disk_or_memory_equal_the_signatures(tmp_path, on_disk):
     signatures = [fp.signatures for fp in fingerprints]
     everything = np.concatenate(signatures)
     assert len(store.chunks) == 6 and store.documents == len(texts)
-    assert len(list(tmp_path.iterdir())) == (12 if on_disk else 0)  # band keys and shingles a chunk
+    assert len(list(tmp_path.iterdir())) == (18 if on_disk else 0)  # band keys, shingles and tokens a chunk
     assert np.array_equal(store.owner(), np.repeat(np.arange(len(texts)), [len(s) for s in signatures]))
     for band in (0, 5, 31):
         assert np.array_equal(store.band(band), band_keys(everything)[:, band])
     for doc in (0, 8, 40, 41):
         assert np.array_equal(read_shingles(store.locate(doc)), fingerprints[doc].shingles)
+        tokens = read_tokens(store.locate_tokens(doc))
+        assert tokens.words == fingerprints[doc].tokens.words and len(tokens.words) == len(tokenize(texts[doc]).words)
+        assert np.array_equal(tokens.starts, fingerprints[doc].tokens.starts) and np.array_equal(tokens.ends, fingerprints[doc].tokens.ends)
     rng = np.random.default_rng(0)
     first, second = rng.integers(0, len(everything), 500), rng.integers(0, len(everything), 500)
     agree = sum(band_agreement(store, band, first, second).astype(int) for band in range(store.bands))
