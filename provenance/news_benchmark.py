@@ -410,6 +410,7 @@ class _NewsPlanter(_WirePlanter):
         self.planted: list[tuple] = []  # (case, kind, pages, (copy page, parent page) pairs, agency, detail)
         self.busy: set[int] = set()  # pages already given planted content (by page index)
         self.next_case = 0
+        self.article_names: dict[int, set[str]] = {}
 
     # pages and cases
 
@@ -432,6 +433,20 @@ class _NewsPlanter(_WirePlanter):
             if i not in self.busy and p.article is not None and p.article in self.isolated
             and (outlet is None or p.outlet == outlet) and (category is None or p.category == category) and i not in exclude
         ]
+
+    def nearest(self, index: int, others: list[int], count: int = 5) -> list[int]:
+        """The ``count`` pages of ``others`` that name most of the names page ``index`` names (the
+        same story, or the same beat), ties in random order."""
+        names = self.names(index)
+        ranked = sorted(others, key=lambda i: (-len(names & self.names(i)), self.rng.random()))
+        return ranked[:count]
+
+    def names(self, index: int) -> set[str]:
+        """The capitalized words of the BBC article a page was made from."""
+        article = self.pages[index].article
+        if article not in self.article_names:
+            self.article_names[article] = set(_NAMES.findall(self.articles[article].body))
+        return self.article_names[article]
 
     def build(self) -> NewsBenchmark:
         self.assign_outlets()
@@ -537,7 +552,7 @@ class _NewsPlanter(_WirePlanter):
         hosts = [i for i in candidates if self.pages[i].outlet != self.pages[a].outlet]
         if not hosts:
             return
-        b = self.rng.choice(hosts)
+        b = self.rng.choice(self.nearest(a, hosts))
         source, host = sorted((self.pages[a], self.pages[b]), key=lambda p: p.hours)
         with_quote = self.rng.random() < 0.4
         passage = self.passage(source, with_quote)
@@ -559,11 +574,12 @@ class _NewsPlanter(_WirePlanter):
         options = []
         for start, end in page.paragraphs()[1:]:
             spans = sentences(text, start, end)
+            # A sentence is quoted speech when it holds a quotation mark or stands inside a quotation.
+            quoted = ['"' in text[s:e] or text.count('"', start, s) % 2 == 1 for s, e in spans]
             for first in range(len(spans)):
                 for last in range(first, min(first + 4, len(spans))):
-                    chunk = [text[s:e] for s, e in spans[first : last + 1]]
-                    quoted = sum('"' in s for s in chunk)
-                    if _words(" ".join(chunk)) >= 15 and (not with_quote or 0 < quoted < len(chunk)) and (with_quote or not quoted):
+                    speech = sum(quoted[first : last + 1])
+                    if _words(text[spans[first][0] : spans[last][1]]) >= 15 and (0 < speech <= last - first if with_quote else not speech):
                         options.append((spans[first][0], spans[last][1]))
         return self.rng.choice(options) if options else None
 
@@ -602,8 +618,9 @@ class _NewsPlanter(_WirePlanter):
             remarks = []
             for start, end in self.pages[index].paragraphs():
                 match = next(filter(None, (pattern.search(text, start, end) for pattern in _QUOTED)), None)
-                if match and _words(match.group("q")) >= 14:
-                    remarks.append((match.group("speaker"), match.group("q"), match.start("q"), match.end("q")))
+                words = match.group("q").rstrip(" .,;!?") if match else ""
+                if _words(words) >= 14:
+                    remarks.append((match.group("speaker"), words, match.start("q"), match.start("q") + len(words)))
             for speaker, words, start, end in remarks:
                 form = "statement" if len(sentences(words)) >= 2 and _words(words) >= 30 else "remark"
                 found.append((index, speaker, words, (start, end), form))
@@ -622,7 +639,7 @@ class _NewsPlanter(_WirePlanter):
             page = self.pages[index]
             surname = speaker.split()[-1]
             others = [i for i in self.free(category=page.category, exclude={index}) if self.pages[i].outlet != page.outlet]
-            others.sort(key=lambda i: (surname not in self.pages[i].text, self.rng.random()))
+            others = [i for i in others if surname in self.pages[i].text] + self.nearest(index, [i for i in others if surname not in self.pages[i].text], len(others))
             hosts, outlets, count = [], {page.outlet}, self.rng.choice((1, 1, 2))
             for i in others:
                 if self.pages[i].outlet not in outlets:
@@ -666,10 +683,7 @@ class _NewsPlanter(_WirePlanter):
         index, start, end = self.rng.choice(options)
         page = self.pages[index]
         paragraph = page.text[start:end]
-        names = set(_NAMES.findall(paragraph))
-        others = [i for i in candidates if i != index]
-        others.sort(key=lambda i: (-len(names & set(_NAMES.findall(self.pages[i].text))), self.rng.random()))
-        hosts = others[: self.rng.randint(2, 5)]
+        hosts = self.nearest(index, [i for i in candidates if i != index], self.rng.randint(2, 5))
         if len(hosts) < 2:
             return
         case = self.case_id("stock-background")

@@ -1,9 +1,11 @@
 """Score a scan of the real-news benchmark (``provenance.news_benchmark``) per kind of reuse.
 
 What a scan reports is an *item*: a family (its kind: ``copied``, ``shared-quote``, ``stock`` or
-whatever kinds the scan has) or a boilerplate passage (kind ``boilerplate``). An item matches a
-case when at least two of its members, in different documents, overlap the case's spans in those
-documents; an item that matches several is the best-overlapping case's (most characters).
+whatever kinds the scan has) or a boilerplate passage (kind ``boilerplate``). Each of its members
+stands for the case whose span it overlaps most in its document, if any; an item matches a case
+when at least two of its members, in different documents, stand for it. An item may match several
+cases (a scan's family may chain passages of several), and each of them counts it; its truth, for
+precision, is the case most of its documents stand for (then the most characters).
 Hand labels (``scripts/labels/*.jsonl``) are cases too, of what the scan reported that no planted
 case explains; planted truth wins where both match.
 
@@ -117,28 +119,33 @@ class _Matcher:
             for span in case.spans:
                 self.by_doc[span.doc].append((number, span))
 
-    def match(self, spans: tuple[Span, ...]) -> NewsCase | None:
+    def match(self, spans: tuple[Span, ...]) -> list[NewsCase]:
+        """Every case the spans match, the best-overlapping first."""
         docs: dict[int, set[str]] = defaultdict(set)
         chars: Counter = Counter()
         for span in spans:
+            overlaps: Counter = Counter()
             for number, case_span in self.by_doc.get(span.doc, ()):
-                overlap = min(span.end, case_span.end) - max(span.start, case_span.start)
-                if overlap > 0:
-                    docs[number].add(span.doc)
-                    chars[number] += overlap
-        matched = [n for n, d in docs.items() if len(d) >= 2]
-        return self.cases[max(matched, key=lambda n: (chars[n], -n))] if matched else None
+                overlaps[number] += max(0, min(span.end, case_span.end) - max(span.start, case_span.start))
+            best = max(overlaps, key=lambda n: (overlaps[n], -n), default=None)
+            if best is not None and overlaps[best] > 0:
+                docs[best].add(span.doc)
+                chars[best] += overlaps[best]
+        matched = sorted((n for n, d in docs.items() if len(d) >= 2), key=lambda n: (-len(docs[n]), -chars[n], n))
+        return [self.cases[n] for n in matched]
 
 
 def score_news(result: ScanResult, cases: list[NewsCase], labels: list[NewsCase] = ()) -> NewsScores:
     items = reported_items(result)
     planted, hand = _Matcher(cases), _Matcher(list(labels))
-    truth_of = [(planted.match(item.spans), hand.match(item.spans)) for item in items]
-
     found: dict[str, list[Item]] = defaultdict(list)
-    for item, (case, _) in zip(items, truth_of):
-        if case is not None:
+    truth_of = []  # (best planted case, best hand label) of each item
+    for item in items:
+        matched = planted.match(item.spans)
+        for case in matched:
             found[case.id].append(item)
+        labeled = hand.match(item.spans)
+        truth_of.append((matched[0] if matched else None, labeled[0] if labeled else None))
     kinds = []
     for kind in KINDS:
         mine = [c for c in cases if c.kind == kind]
