@@ -13,7 +13,7 @@ Per planted kind: how many cases were planted, how many a matching item reports 
 (wire copy included), how many as their own kind (furniture as boilerplate, a shared quote as
 ``shared-quote``, stock background as ``stock``, a copy as copied; a stock phrase counts as its own
 kind when it is not reported as copied), how many no item matches (missed; for a stock phrase,
-not reported at all, which is right). A case may count as copied and as its own kind at once
+not reported at all, which is right), and how many are reported only as some other kind. A case may count as copied and as its own kind at once
 (some of its pages in boilerplate, others in a family). For copies and wire copy, who copied whom:
 a copy is right when every member whose parent is also a member names that parent (or lists it,
 where the texts cannot tell); wire copy is right when the family names the story's agency and no
@@ -60,6 +60,7 @@ class KindScore:
     as_copy: int
     as_own: int
     missed: int
+    as_other: int = 0  # reported, but neither as copied nor as its own kind
     direction_right: int = 0  # of the cases reported as copied, how many say rightly who copied whom
     direction_judged: int = 0
 
@@ -151,9 +152,10 @@ def score_news(result: ScanResult, cases: list[NewsCase], labels: list[NewsCase]
         mine = [c for c in cases if c.kind == kind]
         as_copy = [c for c in mine if any(i.kind == COPIED for i in found[c.id])]
         if OWN_KIND[kind] is None:
-            as_own = len(mine) - len(as_copy)
+            own = [c for c in mine if c not in as_copy]
         else:
-            as_own = sum(any(i.kind == OWN_KIND[kind] for i in found[c.id]) for c in mine)
+            own = [c for c in mine if any(i.kind == OWN_KIND[kind] for i in found[c.id])]
+        other = sum(1 for c in mine if found[c.id] and c not in as_copy and c not in own)
         judged = right = 0
         if kind in ("copy", "wire"):
             for case in as_copy:
@@ -162,7 +164,7 @@ def score_news(result: ScanResult, cases: list[NewsCase], labels: list[NewsCase]
                 if verdict is not None:
                     judged += 1
                     right += verdict
-        kinds.append(KindScore(kind, len(mine), len(as_copy), as_own, sum(not found[c.id] for c in mine), right, judged))
+        kinds.append(KindScore(kind, len(mine), len(as_copy), len(own), sum(not found[c.id] for c in mine), other, right, judged))
 
     by_kind: dict[str, list[tuple[NewsCase | None, NewsCase | None]]] = defaultdict(list)
     for item, truth in zip(items, truth_of):

@@ -53,11 +53,11 @@ def main() -> None:
           f"scan {seconds:.1f} s, {len(result.families)} families, {len(result.boilerplate)} boilerplate passages")
     print()
     rows = [
-        [k.kind, k.planted, k.as_copy, k.as_own, k.missed, share(k.as_copy, k.planted),
+        [k.kind, k.planted, k.as_copy, k.as_own, k.as_other, k.missed, share(k.as_copy, k.planted),
          f"{share(k.direction_right, k.direction_judged)} of {k.direction_judged}" if k.kind in ("copy", "wire") else ""]
         for k in scores.kinds
     ]
-    print(tabulate(rows, headers=["planted kind", "cases", "as copies", "as own kind", "missed", "share as copies", "who copied whom"], disable_numparse=True))
+    print(tabulate(rows, headers=["planted kind", "cases", "as copies", "as own kind", "as another kind", "missed", "share as copies", "who copied whom"], disable_numparse=True))
     print()
     rows = []
     for p in scores.precision:
@@ -65,7 +65,7 @@ def main() -> None:
         labeled = ", ".join(f"{k} {n}" for k, n in sorted(p.labeled.items()))
         rows.append([p.kind, p.items, planted, labeled, p.unlabeled,
                      "-" if p.precision is None else f"{p.precision:.2f}", "-" if p.estimated is None else f"{p.estimated:.2f}"])
-    print(tabulate(rows, headers=["reported as", "items", "planted truth", "hand labels", "unlabeled", "precision", "estimated"], disable_numparse=True))
+    print(tabulate(rows, headers=["reported as", "items", "planted truth", "hand labels", "unlabeled", "precision of labeled", "estimated over all"], disable_numparse=True))
     if labels:
         agree = sum(label.kind == case.kind for label, case in scores.label_checks)
         print(f"\nhand labels: {len(labels)} from {label_path.name}; of the {len(scores.label_checks)} on planted cases, {agree} agree with the planted kind")

@@ -98,6 +98,7 @@ def test_the_scorer_on_a_hand_made_scan():
     cases = [
         NewsCase("c1", "copy", (Span("a", 0, 100), Span("b", 50, 150)), parents=(("b", "a"),)),
         NewsCase("c2", "copy", (Span("c", 0, 100), Span("d", 0, 100)), parents=(("d", "c"),)),
+        NewsCase("c3", "copy", (Span("h", 0, 100), Span("i", 0, 100)), parents=(("i", "h"),)),
         NewsCase("w1", "wire", (Span("e", 0, 100), Span("f", 0, 100)), agency="AP"),
         NewsCase("f1", "furniture", (Span("a", 200, 260), Span("c", 200, 260), Span("g", 200, 260))),
         NewsCase("q1", "shared-quote", (Span("b", 300, 350), Span("d", 300, 350))),
@@ -113,12 +114,14 @@ def test_the_scorer_on_a_hand_made_scan():
         family(6, "copied", ("a", 10, 90, None), ("g", 0, 80, "a")),  # one member on a case: no match
         # Members that run over c's and d's furniture stand for the copy they overlap most.
         family(7, "copied", ("c", 0, 300, None), ("d", 0, 300, "c")),
+        family(8, "shared-quote", ("h", 0, 100, None), ("i", 0, 100, None)),  # a copy taken for quotes
     ]
     result = scanned(families, [Boilerplate("G", [("a", 200, 260), ("g", 200, 260)])])
     labels = [NewsCase("l1", "copy", (Span("x", 0, 50), Span("y", 0, 50)))]
     scores = score_news(result, cases, labels)
     by_kind = {k.kind: k for k in scores.kinds}
-    assert (by_kind["copy"].planted, by_kind["copy"].as_copy, by_kind["copy"].direction_right, by_kind["copy"].direction_judged) == (2, 2, 1, 2)
+    copy = by_kind["copy"]
+    assert (copy.planted, copy.as_copy, copy.as_other, copy.missed, copy.direction_right, copy.direction_judged) == (3, 2, 1, 0, 1, 2)
     assert (by_kind["wire"].as_copy, by_kind["wire"].direction_right) == (1, 1)
     assert (by_kind["furniture"].as_copy, by_kind["furniture"].as_own, by_kind["furniture"].missed) == (1, 1, 0)
     assert (by_kind["shared-quote"].as_copy, by_kind["shared-quote"].as_own) == (0, 1)
@@ -129,6 +132,7 @@ def test_the_scorer_on_a_hand_made_scan():
     assert copied.precision == pytest.approx(5 / 6)
     assert copied.estimated == pytest.approx(6 / 7)  # the unlabeled one counts at the hand labels' precision, 1
     assert precision["boilerplate"].precision == 1.0
+    assert precision["shared-quote"].planted == {"shared-quote": 1, "copy": 1} and precision["shared-quote"].precision == 0.5
     assert [item.family.id for item in scores.unlabeled] == [6]
 
 
