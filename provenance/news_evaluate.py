@@ -26,6 +26,7 @@ share.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -209,21 +210,33 @@ def _detection(member) -> Detection:
 # -- hand labels ------------------------------------------------------------------------------
 
 
-def read_labels(path: Path) -> list[NewsCase]:
+def read_labels(path: Path, documents) -> tuple[list[NewsCase], int]:
     """Hand labels, one JSON object a line: ``label`` (one of LABELS), ``spans`` ([doc, start,
-    end] each), optional ``parents`` ([doc, parent] each) and ``what`` (for "other")."""
-    labels = []
+    end] each), ``digest`` (``span_digest`` of the text they cover), optional ``parents`` ([doc,
+    parent] each) and ``what`` (for "other"). Returns the labels whose spans still cover the text
+    they were made on, and how many do not (stale: the benchmark has changed since)."""
+    texts = {doc.id: doc.text for doc in documents}
+    labels, stale = [], 0
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         record = json.loads(line)
         if record["label"] not in LABELS:
             raise ValueError(f"{path}:{number}: unknown label {record['label']!r}")
-        labels.append(NewsCase(
-            f"label-{number}", record["label"], tuple(Span(*s) for s in record["spans"]),
-            tuple(tuple(p) for p in record.get("parents", ())), detail=record.get("what", ""),
-        ))
-    return labels
+        spans = tuple(Span(*s) for s in record["spans"])
+        if span_digest(texts, spans) != record.get("digest"):
+            stale += 1
+            continue
+        labels.append(NewsCase(f"label-{number}", record["label"], spans, tuple(tuple(p) for p in record.get("parents", ())), detail=record.get("what", "")))
+    return labels, stale
+
+
+def span_digest(texts: dict[str, str], spans: tuple[Span, ...]) -> str | None:
+    """A short fingerprint of the text at the spans (None when a document is missing), so that a
+    label is known to refer to the text it was made on."""
+    if any(s.doc not in texts for s in spans):
+        return None
+    return hashlib.sha1("\x00".join(texts[s.doc][s.start : s.end] for s in spans).encode("utf-8")).hexdigest()[:12]
 
 
 def unlabeled_records(result: ScanResult, items: list[Item]) -> list[dict]:
@@ -234,6 +247,7 @@ def unlabeled_records(result: ScanResult, items: list[Item]) -> list[dict]:
         {
             "kind": item.kind,
             "spans": [[s.doc, s.start, s.end] for s in item.spans],
+            "digest": span_digest(texts, item.spans),
             "members": [{"doc": s.doc, "source": sources[s.doc], "text": texts[s.doc][s.start : s.end]} for s in item.spans],
         }
         for item in items

@@ -46,7 +46,7 @@ def main() -> None:
     result = scan(bench.documents)
     seconds = time.perf_counter() - began
     label_path = args.labels or (LABELS / f"bbc_news_{args.split}.jsonl" if args.seed == LABELED_SEED else None)
-    labels = read_labels(label_path) if label_path and label_path.exists() else []
+    labels, stale = read_labels(label_path, bench.documents) if label_path and label_path.exists() else ([], 0)
     scores = score_news(result, bench.cases, labels)
 
     print(f"split {args.split}, seed {args.seed}: {len(bench.documents)} documents, {len(bench.cases)} cases; "
@@ -69,6 +69,8 @@ def main() -> None:
     if labels:
         agree = sum(label.kind == case.kind for label, case in scores.label_checks)
         print(f"\nhand labels: {len(labels)} from {label_path.name}; of the {len(scores.label_checks)} on planted cases, {agree} agree with the planted kind")
+    if stale:
+        print(f"\n{stale} hand labels no longer cover the text they were made on (the benchmark changed): left out; label again")
 
     out = args.unlabeled or Path(tempfile.gettempdir()) / f"provenance-news-unlabeled-{args.split}-{args.seed}.jsonl"
     records = unlabeled_records(result, scores.unlabeled)

@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -149,13 +150,13 @@ def test_a_scan_of_part_of_the_benchmark(dev):
     assert len(scores.unlabeled) == len(result.families) + len(result.boilerplate) - 1
 
 
-def test_the_hand_labels_name_real_spans(dev):
+def test_the_hand_labels_cover_the_text_they_were_made_on(dev):
     path = LABELS / "bbc_news_dev.jsonl"
-    if not path.exists():
-        pytest.skip("no hand labels yet")
-    text = texts(dev)
-    labels = read_labels(path)
-    assert len(labels) >= 90
-    for label in labels:
-        assert all(s.doc in text and 0 <= s.start < s.end <= len(text[s.doc]) for s in label.spans)
-    assert all(set(json.loads(line)) <= {"label", "spans", "parents", "what", "seed"} for line in path.read_text().splitlines() if line.strip())
+    labels, stale = read_labels(path, dev.documents)
+    assert (len(labels), stale) == (len(path.read_text().splitlines()), 0) and len(labels) >= 90
+    assert {label.kind for label in labels} <= set(KINDS) | {"other"}
+    assert all(set(json.loads(line)) <= {"label", "spans", "digest", "parents", "what", "seed"} for line in path.read_text().splitlines())
+    # Text edited under a label makes it stale.
+    first = labels[0].spans[0]
+    changed = [replace(d, text=d.text[: first.start] + "x" + d.text[first.start + 1 :]) if d.id == first.doc else d for d in dev.documents]
+    assert read_labels(path, changed)[1] == 1
