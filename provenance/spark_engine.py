@@ -22,6 +22,9 @@ the JSON is the local engine's, field for field.
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import __version__
 from .align import Alignment
 from .candidates import MIN_ESTIMATE, bucket_links
 from .cluster import alignment_spans, families_of, overlap_links
@@ -66,7 +70,12 @@ def spark_session(master: str | None = None, app_name: str = "provenance scan", 
     """A Spark session; ``master`` is local[N], spark://host:port, yarn or k8s://..., else the one
     spark-submit set, else local[*].
     ``shuffle_partitions``: Spark's default of 200 makes thousands of tiny tasks on a small
-    machine; a cluster scanning millions of documents wants more (spark-submit --conf wins)."""
+    machine; a cluster scanning millions of documents wants more (spark-submit --conf wins).
+
+    Executors of a local master run this interpreter (PySpark would start ``python3`` from PATH,
+    which a virtualenv called by its path does not put first) unless PYSPARK_PYTHON or
+    ``spark.pyspark.python`` names another; executors that may run another Python are checked
+    at start to import provenance at this version."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -81,10 +90,62 @@ def spark_session(master: str | None = None, app_name: str = "provenance scan", 
             .getOrCreate()
         )
     except Exception as error:  # py4j and pyspark raise several kinds; the first line says which
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CorpusError(f"cannot start Spark with master {master or 'local[*]'!r}: {reason} (Java 17+ on PATH or JAVA_HOME?)") from None
+        raise CorpusError(f"cannot start Spark with master {master or 'local[*]'!r}: {_first_line(error)} (Java 17+ on PATH or JAVA_HOME?)") from None
     session.sparkContext.setLogLevel("ERROR")
+    context = session.sparkContext
+    chosen = os.environ.get("PYSPARK_PYTHON") or context.getConf().get("spark.pyspark.python")
+    if chosen is None and context.master.startswith("local"):
+        chosen = sys.executable
+    # PySpark names the executors' program in every task, read from PYSPARK_PYTHON as the context
+    # starts; the conf alone would reach only the Python that spark-submit starts for the driver.
+    context.pythonExec = chosen or context.pythonExec
+    if not (context.master.startswith("local") and context.pythonExec == sys.executable):
+        try:
+            check_executors(session)
+        except CorpusError:
+            session.stop()
+            raise
     return session
+
+
+def check_executors(spark) -> None:
+    """Raise CorpusError, naming the executors' Python, unless a task there imports provenance
+    (and pyarrow, which the stages' Arrow batches need) at the driver's version."""
+    context = spark.sparkContext
+
+    # Nested, so that the task carries it by value: the module it lives in may not import there.
+    def probe(_):
+        import sys
+
+        try:
+            import provenance
+            import pyarrow  # noqa: F401
+        except Exception as error:  # what the executors lack, for the message
+            return sys.executable, None, f"{type(error).__name__}: {error}"
+        return sys.executable, provenance.__version__, None
+
+    slots = max(1, context.defaultParallelism)
+    try:
+        found = set(context.parallelize(range(slots), slots).map(probe).collect())
+    except Exception as error:  # the Python cannot start at all, or a task died
+        raise CorpusError(f"the executors' Python {context.pythonExec!r} cannot run Spark's tasks: {_task_failure(error)}") from None
+    for executable, version, failure in sorted(found, key=str):
+        if failure is not None:
+            raise CorpusError(f"the executors' Python {executable} cannot import provenance ({failure}): install provenance {__version__} for it, or set PYSPARK_PYTHON to a Python that has it")
+        if version != __version__:
+            raise CorpusError(f"the executors' Python {executable} has provenance {version}, the driver {__version__}: install the same version there")
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _task_failure(error: Exception) -> str:
+    """The cause a failed Spark job gives, without its Java stack: the last 'Exception: ...' or
+    'Error: ...' line that is not a stack frame."""
+    causes = [line.strip().removeprefix("Caused by: ") for line in str(error).splitlines() if re.search(r"(Exception|Error)\b.*:", line) and not line.strip().startswith("at ")]
+    return causes[-1][:300] if causes else _first_line(error)
 
 
 def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None = None) -> list[Document]:

@@ -4,9 +4,14 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+import provenance
 from typer.testing import CliRunner
 
 from provenance import load_corpus, scan
@@ -14,7 +19,7 @@ from provenance.benchmark import make_benchmark
 from provenance.cli import app
 from provenance.report import to_json
 
-from conftest import SAMPLE_ROWS, SAMPLES
+from conftest import ROOT, SAMPLE_ROWS, SAMPLES
 
 runner = CliRunner()
 
@@ -87,13 +92,52 @@ def test_cli_spark_engine_json_and_parquet(spark, tmp_path):
 
 
 def test_spark_that_cannot_start_is_one_line_and_exit_2(spark):
-    import subprocess
-    import sys
-
     environment = {**os.environ, "JAVA_HOME": "/nonexistent"}  # pyspark starts Java from JAVA_HOME when set
     out = subprocess.run([sys.executable, "-m", "provenance", "scan", str(SAMPLES), "--engine", "spark"], capture_output=True, text=True, env=environment, timeout=120)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.strip().splitlines()[-1].startswith("error: cannot start Spark with master 'local[*]'")
+
+
+def _bare_python(folder: Path) -> Path:
+    """A Python without this machine's packages (no numpy, no provenance), as the python3 that
+    comes first on a user's PATH often is."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return folder / "bin"
+
+
+def test_a_virtualenvs_provenance_runs_on_executors_of_its_own_python(spark, tmp_path):
+    """A venv's provenance called by its path, the venv not on PATH (cron, systemd, CI): the
+    executors run the venv's Python, not the python3 that PATH finds first."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", str(ROOT)], check=True, timeout=300)
+    environment = {name: value for name, value in os.environ.items() if name not in ("PYSPARK_PYTHON", "PYTHONPATH", "VIRTUAL_ENV")}
+    environment["PATH"] = f"{_bare_python(tmp_path / 'bare')}:/usr/bin:/bin"
+    command = [str(venv / "bin" / "provenance"), "scan", str(SAMPLES), "--engine", "spark", "--master", "local[2]", "-f", "json"]
+    out = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout) == to_json(scan(load_corpus(SAMPLES).documents))
+
+
+def test_executors_that_cannot_import_provenance_are_one_line_and_exit_2(spark, tmp_path):
+    bare = _bare_python(tmp_path / "bare") / "python3"
+    environment = {**os.environ, "PYSPARK_PYTHON": str(bare)}  # the user's choice is kept, and checked
+    out = subprocess.run([sys.executable, "-m", "provenance", "scan", str(SAMPLES), "--engine", "spark", "--master", "local[1]"],
+                         capture_output=True, text=True, env=environment, timeout=300)
+    assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: the executors' Python {bare} cannot import provenance (ModuleNotFoundError: No module named ")
+    assert f"install provenance {provenance.__version__} for it" in last
+
+
+def test_spark_submit_runs_the_scan_script_with_the_local_engines_results(spark):
+    pyspark_home = Path(importlib.util.find_spec("pyspark").submodule_search_locations[0])
+    environment = {**os.environ, "SPARK_HOME": str(pyspark_home), "PYSPARK_DRIVER_PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
+    environment.pop("PYSPARK_PYTHON", None)
+    command = [str(pyspark_home / "bin" / "spark-submit"), "--master", "local[2]", str(ROOT / "scripts" / "spark-scan.py"), "scan", str(SAMPLES), "--engine", "spark", "-f", "json"]
+    out = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout) == to_json(scan(load_corpus(SAMPLES).documents))
 
 
 def test_packed_band_keys_link_the_pairs_the_local_engine_links():
