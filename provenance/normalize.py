@@ -16,7 +16,8 @@ import numpy as np
 _HYPHENS = "-\u2010\u2011\u00ad"
 _APOSTROPHES = "'\u2019\u02bc"
 # A word: letters/digits, optionally joined by hyphens or apostrophes ("cease-fire", "Russia’s").
-WORD = re.compile(rf"\w+(?:[{_HYPHENS}{_APOSTROPHES}]\w+)*")
+# Possessive quantifiers: a word never gives back letters, so a failed join costs no backtracking.
+WORD = re.compile(rf"\w++(?:[{_HYPHENS}{_APOSTROPHES}]\w++)*+")
 _SPLIT = re.compile(f"({WORD.pattern})")
 _OFFSET = np.dtype("<i8")
 _DROP = str.maketrans({**{h: None for h in _HYPHENS}, "\u2019": "'", "\u02bc": "'"})
