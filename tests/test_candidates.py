@@ -96,3 +96,20 @@ def test_a_focus_gets_the_pairs_that_include_it_as_a_whole_scan_finds_them():
         assert found == [p for p in every if focus in (p.first, p.second)]
     assert {(3, d) for d in range(60, 80)} <= {(p.first, p.second) for p in every}
     assert candidate_pairs(store, rank, focus=150) == []
+
+
+def test_the_table_that_rules_out_lone_keys_never_hides_a_shared_one(tmp_path, monkeypatch):
+    from provenance import candidates
+
+    documents, _ = planted_corpus(400, copy_rate=0.2, passage_words=20, seed=12)
+    store = fingerprint_corpus([d.text for d in documents], PassageHasher(), 3, None)
+    for band in range(store.bands):
+        column = store.band(band)
+        values, counts = np.unique(column, return_counts=True)
+        repeated = np.isin(column, values[counts > 1])
+        maybe = candidates._maybe_shared(column)
+        assert maybe[repeated].all()
+        assert maybe[~repeated].mean() < 0.3  # most lone keys are ruled out before the sort
+    filtered = candidate_pairs(store, rank_by_time(documents))
+    monkeypatch.setattr(candidates, "_maybe_shared", lambda keys: np.ones(len(keys), dtype=bool))
+    assert candidate_pairs(store, rank_by_time(documents)) == filtered and len(filtered) > 50
