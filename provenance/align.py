@@ -16,16 +16,18 @@ the passages' edges are worked out pair by pair.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .normalize import Tokens
+from .normalize import Tokens, units_per_word
 
-OPENING = "\"'“‘«(["
-CLOSING = ".!?\"'”’»)]"
+SENTENCE_END = ".!?。！？"  # full-width stops end Chinese and Japanese sentences
+OPENING = "\"'“‘«([「『（【"
+CLOSING = SENTENCE_END + "\"'”’»)]」』）】"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,18 @@ class AlignParams:
     min_similarity: float = 0.5  # word-level similarity of the two spans
     min_run: int = 5  # a passage must share at least one run of this many words verbatim
     min_evidence: float = 12.0  # words of evidence a passage needs, common wording weighed less (provenance.evidence)
+
+    def in_units(self, units_per_word: float) -> "AlignParams":
+        """These thresholds counted in tokens of a text that takes ``units_per_word`` tokens to a
+        word (``normalize.units_per_word``: letters of Chinese, Japanese or Thai)."""
+        if units_per_word == 1.0:
+            return self
+        return replace(
+            self,
+            min_words=math.ceil(self.min_words * units_per_word),
+            min_run=math.ceil(self.min_run * units_per_word),
+            min_evidence=self.min_evidence * units_per_word,
+        )
 
 
 @dataclass(frozen=True)
@@ -186,16 +200,22 @@ def align_pairs(
     shared = PairShingles(pairs, shingles)
     found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat)
     k = params.shingle_size
-    words_of: dict[int, Tokens] = {}
+    words_of: dict[int, tuple[Tokens, float]] = {}
     found = []
     for (a, b), (i, j) in zip(pairs, found_anchors):
+        # The thresholds in words rule out first; a pair of texts in letters of unspaced scripts
+        # then counts them in its own units.
         chains = [c for c in chain_anchors(zip(i, j), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= params.min_run]
         if not chains:
             continue
         for doc in (a, b):
             if doc not in words_of:
-                words_of[doc] = tokens(doc)
-        found.extend(_passages(a, words_of[a], texts[a], b, words_of[b], texts[b], chains, params))
+                words = tokens(doc)
+                words_of[doc] = words, units_per_word(words)
+        (ta, units_a), (tb, units_b) = words_of[a], words_of[b]
+        in_units = params.in_units(max(units_a, units_b))
+        chains = [c for c in chains if c.longest_run + k - 1 >= in_units.min_run]
+        found.extend(_passages(a, ta, texts[a], b, tb, texts[b], chains, in_units))
     return found
 
 
@@ -278,9 +298,9 @@ def _starts_sentence(tokens: Tokens, text: str, word: int) -> bool:
     k = int(tokens.starts[word]) - 1
     while k >= 0 and (text[k] in " \t" or text[k] in OPENING):
         k -= 1
-    while k >= 0 and text[k] in CLOSING and text[k] not in ".!?":
+    while k >= 0 and text[k] in CLOSING and text[k] not in SENTENCE_END:
         k -= 1
-    return k < 0 or text[k] in ".!?:\n\r"
+    return k < 0 or text[k] in SENTENCE_END or text[k] in ":：\n\r"
 
 
 def _ends_sentence(tokens: Tokens, text: str, stop: int) -> bool:
@@ -288,9 +308,9 @@ def _ends_sentence(tokens: Tokens, text: str, stop: int) -> bool:
     if stop == 0:
         return False
     k = int(tokens.ends[stop - 1])
-    while k < len(text) and text[k] in CLOSING and text[k] not in ".!?":
+    while k < len(text) and text[k] in CLOSING and text[k] not in SENTENCE_END:
         k += 1
-    return k >= len(text) or text[k] in ".!?\n\r"
+    return k >= len(text) or text[k] in SENTENCE_END or text[k] in "\n\r"
 
 
 def _drop_overlapping(passages: list[tuple]) -> list[tuple]:

@@ -55,7 +55,9 @@ def weigh_evidence(
             k - 1 + _weight(buckets, frequencies.of_buckets(buckets) - inside(buckets), common_at) if len(buckets) else 0.0
             for buckets in spans
         ]
-        strong = [i for i, e in enumerate(evidence) if e >= min_evidence]
+        # Counted in each text's own units: letters of Chinese, Japanese or Thai say less than words.
+        needed = [min_evidence * shingles.units_per_word(m.doc) for m in family.members]
+        strong = [i for i, (e, least) in enumerate(zip(evidence, needed)) if e >= least]
         linked = sorted({i for pair in family.links for i in pair if set(pair) <= set(strong)})
         if len(linked) == len(family.members):
             kept.append(family)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .corpus import Document
 from .fingerprint import shingle_hashes
-from .normalize import Tokens, tokenize
+from .normalize import Tokens, tokenize, units_per_word
 
 BITS = 22
 _SHIFT = np.uint32(32 - BITS)
@@ -93,6 +93,7 @@ class DocumentShingles:
         self.shingle_size = shingle_size
         self._stored = stored
         self._kept: dict[int, tuple[Tokens, np.ndarray]] = {}
+        self._units: dict[int, float] = {}
 
     def of(self, doc: int) -> tuple[Tokens, np.ndarray]:
         if doc not in self._kept:
@@ -103,6 +104,12 @@ class DocumentShingles:
                 hashes = shingle_hashes(tokens.words, self.shingle_size)
             self._kept[doc] = tokens, bucket_of(hashes)
         return self._kept[doc]
+
+    def units_per_word(self, doc: int) -> float:
+        """Tokens of the document to a word's worth of evidence (``normalize.units_per_word``)."""
+        if doc not in self._units:
+            self._units[doc] = units_per_word(self.of(doc)[0])
+        return self._units[doc]
 
     def inside(self, doc: int, start: int, end: int) -> np.ndarray:
         """The buckets of the shingles that lie wholly inside [start, end) of a document."""

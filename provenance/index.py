@@ -42,7 +42,7 @@ from .fingerprint import SHINGLE_HASH, PassageHasher, shingle_hashes
 from .frequency import ShingleFrequencies, bucket_of
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
-from .normalize import tokenize
+from .normalize import TOKENS, tokenize
 from .scan import ScanParams
 from .signatures import recently_signed, sign
 from .workers import batched
@@ -162,7 +162,19 @@ def keyed_batches(
 def fingerprint_settings(params: ScanParams) -> dict:
     """What an index's keys depend on: an index built with other settings cannot be searched."""
     return {"num_perm": params.num_perm, "seed": params.seed, "window": params.window, "step": params.step,
-            "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH}
+            "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH, "tokens": TOKENS}
+
+
+def settings_problem(built_with: dict, params: ScanParams) -> str | None:
+    """Why an index built with these settings cannot be searched with ``params``, or None."""
+    wanted = fingerprint_settings(params)
+    tokens = built_with.get("tokens", "words")  # indexes from before had no other
+    if tokens != wanted["tokens"]:
+        return (f"built with tokens {tokens!r}, this version makes {wanted['tokens']!r} (Chinese, Japanese and Thai "
+                "split into letters); build a new index with 'provenance index add'")
+    if built_with != wanted:
+        return f"built with other fingerprint settings {built_with}"
+    return None
 
 
 def digest(text: str) -> str:
@@ -261,9 +273,9 @@ class Index(ArchiveIndex):
             raise IndexFileError(
                 f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}; build a new index with 'provenance index add'"
             )
-        built_with = json.loads(stored["params"])
-        if built_with != fingerprint_settings(self.params):
-            raise IndexFileError(f"{self.path}: built with other fingerprint settings {built_with}")
+        problem = settings_problem(json.loads(stored["params"]), self.params)
+        if problem:
+            raise IndexFileError(f"{self.path}: {problem}")
         self.hasher = PassageHasher(
             self.params.num_perm, self.params.seed, self.params.window, self.params.step, np.array(json.loads(stored["permutations"]))
         )

@@ -29,7 +29,7 @@ import numpy as np
 from .corpus import Document
 from .dates import parse_published
 from .fingerprint import PassageHasher
-from .index import AddReport, ArchiveIndex, IndexFileError, digest, fingerprint_settings
+from .index import AddReport, ArchiveIndex, IndexFileError, digest, fingerprint_settings, settings_problem
 from .scan import ScanParams
 
 SCHEMA_VERSION = "redis-1"
@@ -148,8 +148,9 @@ class RedisIndex(ArchiveIndex):
             permutations = np.array(meta["permutations"], dtype=np.uint64)
             if meta.get("schema") != SCHEMA_VERSION:
                 raise IndexFileError(f"{self.path}: index schema {meta.get('schema')!r}, this version reads {SCHEMA_VERSION!r}")
-            if meta.get("settings") != wanted["settings"]:
-                raise IndexFileError(f"{self.path}: built with other fingerprint settings {meta.get('settings')}")
+            problem = settings_problem(meta["settings"], self.params)
+            if problem:
+                raise IndexFileError(f"{self.path}: {problem}")
         except (ValueError, KeyError, TypeError) as error:
             raise IndexFileError(f"{self.path}: {self._key('meta')} is not an index's description ({error})") from None
         self.hasher = PassageHasher(self.params.num_perm, self.params.seed, self.params.window, self.params.step, permutations)
