@@ -6,6 +6,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from provenance.benchmark import make_benchmark
+from conftest import prose_unavailable
 from provenance.debian_prose import ProseUnavailable
 from provenance.noisy_benchmark import RATES, SCRIPTS, make_ocr_benchmark, make_script_benchmark, script_sentences, undo_column
 
@@ -29,7 +30,7 @@ def script(request):
     try:
         return request.param, make_script_benchmark(request.param, seed=3, split="dev")
     except ProseUnavailable as error:
-        pytest.skip(f"no {request.param} prose: {error}")
+        prose_unavailable(request.param, error)
 
 
 def test_measured_character_error_rate_is_the_one_asked(ocr):

@@ -8,6 +8,7 @@ import pytest
 
 from provenance import scan
 from provenance.corpus import Document
+from conftest import prose_unavailable
 from provenance.debian_prose import ProseUnavailable
 from provenance.evaluate import detections, score_by_level
 from provenance.index import Index, IndexFileError
@@ -20,7 +21,7 @@ def prose(request):
     try:
         return request.param, script_sentences(request.param)
     except ProseUnavailable as error:
-        pytest.skip(f"no {request.param} prose: {error}")
+        prose_unavailable(request.param, error)
 
 
 def joined(script, sentences):
