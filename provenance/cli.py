@@ -111,6 +111,10 @@ def scan_command(
     min_similarity: float = typer.Option(
         _DEFAULTS.align.min_similarity, "--min-similarity", min=0.0, max=1.0, help="Lowest word-level similarity of a reported passage to its match."
     ),
+    min_evidence: float = typer.Option(
+        _DEFAULTS.align.min_evidence, "--min-evidence", min=0.0,
+        help="Least evidence of copying a passage needs, in words; a word of wording common in the corpus counts a quarter.",
+    ),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
     show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture and common wording left out (tables only; JSON always has them)."),
@@ -122,7 +126,7 @@ def scan_command(
         _fail("give a CORPUS or --db INDEX to scan")
     if output_format is ScanFormat.parquet and (engine is not Engine.spark or output is None):
         _fail("--format parquet writes a folder with the spark engine: add --engine spark and -o FOLDER")
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity))
+    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity, min_evidence=min_evidence))
     documents = []
     try:
         if db is not None:

@@ -84,6 +84,17 @@ def test_min_words_option():
         assert len(tokenize(texts[member["doc"]][member["start"] : member["end"]])) >= 40
 
 
+def test_min_evidence_option():
+    default = json.loads(run("scan", SAMPLES, "-f", "json").stdout)
+    strict = json.loads(run("scan", SAMPLES, "-f", "json", "--min-evidence", "40").stdout)
+    assert strict["parameters"]["align"]["min_evidence"] == 40
+    # Passages with less evidence leave the families and are listed as common wording.
+    assert len(strict["clusters"]) < len(default["clusters"]) and not default["common_wording"]
+    assert len(strict["common_wording"]) == len(default["clusters"]) - len(strict["clusters"])
+    assert all(w["evidence"] < 40 for w in strict["common_wording"])
+    assert run("scan", SAMPLES, "--min-evidence", "-1").exit_code == 2
+
+
 def test_min_similarity_option():
     report = json.loads(run("scan", SAMPLES, "-f", "json", "--min-similarity", "0.95").stdout)
     similarities = [m["similarity"] for c in report["clusters"] for m in c["members"]]
