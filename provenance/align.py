@@ -16,14 +16,13 @@ the passages' edges are worked out pair by pair.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .normalize import Tokens, units_per_word
+from .normalize import Tokens, WordCount, word_count
 
 SENTENCE_END = ".!?。！？"  # full-width stops end Chinese and Japanese sentences
 OPENING = "\"'“‘«([「『（【"
@@ -40,18 +39,6 @@ class AlignParams:
     min_similarity: float = 0.5  # word-level similarity of the two spans
     min_run: int = 5  # a passage must share at least one run of this many words verbatim
     min_evidence: float = 12.0  # words of evidence a passage needs, common wording weighed less (provenance.evidence)
-
-    def in_units(self, units_per_word: float) -> "AlignParams":
-        """These thresholds counted in tokens of a text that takes ``units_per_word`` tokens to a
-        word (``normalize.units_per_word``: letters of Chinese, Japanese or Thai)."""
-        if units_per_word == 1.0:
-            return self
-        return replace(
-            self,
-            min_words=math.ceil(self.min_words * units_per_word),
-            min_run=math.ceil(self.min_run * units_per_word),
-            min_evidence=self.min_evidence * units_per_word,
-        )
 
 
 @dataclass(frozen=True)
@@ -200,27 +187,32 @@ def align_pairs(
     shared = PairShingles(pairs, shingles)
     found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat)
     k = params.shingle_size
-    words_of: dict[int, tuple[Tokens, float]] = {}
+    words_of: dict[int, tuple[Tokens, WordCount]] = {}
     found = []
     for (a, b), (i, j) in zip(pairs, found_anchors):
-        # The thresholds in words rule out first; a pair of texts in letters of unspaced scripts
-        # then counts them in its own units.
+        # Counted in tokens first (a token is at most a word); then in words, where letters of
+        # unspaced scripts count less.
         chains = [c for c in chain_anchors(zip(i, j), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= params.min_run]
         if not chains:
             continue
         for doc in (a, b):
             if doc not in words_of:
                 words = tokens(doc)
-                words_of[doc] = words, units_per_word(words)
-        (ta, units_a), (tb, units_b) = words_of[a], words_of[b]
-        in_units = params.in_units(max(units_a, units_b))
-        chains = [c for c in chains if c.longest_run + k - 1 >= in_units.min_run]
-        found.extend(_passages(a, ta, texts[a], b, tb, texts[b], chains, in_units))
+                words_of[doc] = words, word_count(words)
+        (ta, count_a), (tb, count_b) = words_of[a], words_of[b]
+        chains = [c for c in chains if (c.longest_run + k - 1) * _run_density(c, k, count_a, count_b) >= params.min_run]
+        found.extend(_passages(a, ta, texts[a], b, tb, texts[b], chains, params, count_a, count_b))
     return found
 
 
+def _run_density(chain: _Chain, k: int, count_a: WordCount, count_b: WordCount) -> float:
+    """Words' worth of a token of the chain's text, the lesser of its two sides."""
+    return min(count_a.density(chain.first_i, chain.last_i + k), count_b.density(chain.first_j, chain.last_j + k))
+
+
 def _passages(
-    first: int, ta: Tokens, text_a: str, second: int, tb: Tokens, text_b: str, chains: list[_Chain], params: AlignParams
+    first: int, ta: Tokens, text_a: str, second: int, tb: Tokens, text_b: str, chains: list[_Chain], params: AlignParams,
+    count_a: WordCount, count_b: WordCount,
 ) -> list[Alignment]:
     """The passages of one pair from its chains of anchors that hold a long enough verbatim run."""
     words_a, words_b = ta.words, tb.words
@@ -233,7 +225,7 @@ def _passages(
         b0, b1 = chain.first_j, min(chain.last_j + k, len(words_b))
         a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(ta, text_a, i) or _starts_sentence(tb, text_b, j))
         a1, b1 = _grow(words_a, words_b, a1, b1, +1, lambda i, j: _ends_sentence(ta, text_a, i) or _ends_sentence(tb, text_b, j))
-        if min(a1 - a0, b1 - b0) < params.min_words:
+        if min(count_a.of(a0, a1), count_b.of(b0, b1)) < params.min_words:
             continue
         similarity = Indel.normalized_similarity(words_a[a0:a1], words_b[b0:b1])
         if similarity >= params.min_similarity:

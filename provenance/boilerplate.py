@@ -48,7 +48,7 @@ from .cluster import Family, cluster
 from .corpus import Document
 from .evidence import COMMON_DOCUMENTS, COMMON_SHARE
 from .frequency import DocumentShingles, ShingleFrequencies
-from .normalize import WORD, Tokens
+from .normalize import Tokens
 
 MIN_DOCUMENTS = 3
 MANY_DOCUMENTS = 6
@@ -104,7 +104,7 @@ def remove_furniture(
         return alignments, found
     kept = []
     for a in alignments:
-        trimmed = _trimmed(a, furniture, documents, min_words)
+        trimmed = _trimmed(a, furniture, shingles, min_words)
         if trimmed is not None:
             kept.append(trimmed)
     return kept, found
@@ -169,7 +169,7 @@ def _at_edge(tokens: Tokens, start: int, end: int) -> bool:
     return before <= limit or after <= limit
 
 
-def _trimmed(a: Alignment, furniture: dict[int, list[tuple[int, int]]], documents: list[Document], min_words: int) -> Alignment | None:
+def _trimmed(a: Alignment, furniture: dict[int, list[tuple[int, int]]], shingles: DocumentShingles, min_words: int) -> Alignment | None:
     """The alignment with furniture cut from the edges of its spans, or None when too little is left."""
     first = _without(a.first_start, a.first_end, furniture.get(a.first, []))
     second = _without(a.second_start, a.second_end, furniture.get(a.second, []))
@@ -182,7 +182,7 @@ def _trimmed(a: Alignment, furniture: dict[int, list[tuple[int, int]]], document
         second = _shifted(second, (a.first_start, a.first_end), first)
     elif first == (a.first_start, a.first_end):
         first = _shifted(first, (a.second_start, a.second_end), second)
-    if min(_words(documents[a.first].text, *first), _words(documents[a.second].text, *second)) < min_words:
+    if min(shingles.words_in(a.first, *first), shingles.words_in(a.second, *second)) < min_words:
         return None
     return replace(a, first_start=first[0], first_end=first[1], second_start=second[0], second_end=second[1])
 
@@ -198,7 +198,3 @@ def _without(start: int, end: int, ranges: list[tuple[int, int]]) -> tuple[int, 
 def _shifted(span: tuple[int, int], before: tuple[int, int], after: tuple[int, int]) -> tuple[int, int]:
     start, end = span[0] + (after[0] - before[0]), span[1] - (before[1] - after[1])
     return (start, end) if end > start else span
-
-
-def _words(text: str, start: int, end: int) -> int:
-    return len(WORD.findall(text, start, end))

@@ -134,16 +134,23 @@ def outlet_names(outlets: list[str], registry: Registry) -> list[tuple[Outlet, s
 
 
 def _named_in(text: str, names: list[tuple[Outlet, str, re.Pattern]], lowered: str | None = None) -> list[Credit]:
-    """Where these names stand in a text; ``lowered`` (the text in lower case) lets a name the
-    text lacks be passed over without a case-blind search, which costs three times as much."""
-    lowered = text.lower() if lowered is None else lowered
+    """Where these names stand in a text. ``lowered`` (an ASCII text in lower case; None for
+    others, where a case-blind match may be a letter that lower() spells otherwise, "İ" or "ſ")
+    lets an ASCII name the text lacks be passed over without a case-blind search, which costs
+    three times as much."""
     return [
         Credit(named.name, match.start(), match.end(), "outlet", named.is_agency, _leads_in(text, match.end()))
         for named, literal, pattern in names
-        if literal in (lowered if pattern.flags & re.IGNORECASE else text)
+        if _may_name(text, lowered, literal, pattern)
         for match in pattern.finditer(text)
         if _stands_alone(text, match.start(), match.end())
     ]
+
+
+def _may_name(text: str, lowered: str | None, literal: str, pattern: re.Pattern) -> bool:
+    if not pattern.flags & re.IGNORECASE:
+        return literal in text
+    return lowered is None or not literal.isascii() or literal in lowered
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -241,7 +248,7 @@ def credit_families(families: list[ReuseFamily], documents: list[Document], regi
     # origins' outlets: other sources are named by cues, and every outlet in every text would grow
     # with the square of the corpus.
     cues = {doc: cue_credits(by_id[doc].text, registry) + link_credits(by_id[doc], registry) for doc in copied}
-    lowered = {doc: by_id[doc].text.lower() for doc in copied}
+    lowered = {doc: by_id[doc].text.lower() if by_id[doc].text.isascii() else None for doc in copied}
     carriers = {by_id[doc].source for doc in copied}
     own_of = {source: own_names(source, registry) for source in carriers}
     agencies_named = {source: agencies_of(source, registry) for source in carriers}

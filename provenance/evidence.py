@@ -51,13 +51,13 @@ def weigh_evidence(
     for family in families:
         spans = [shingles.inside(m.doc, m.start, m.end) for m in family.members]
         inside = _documents_holding(spans, [m.doc for m in family.members])
+        # In words: letters of Chinese, Japanese or Thai count less (``normalize.WordCount``).
         evidence = [
-            k - 1 + _weight(buckets, frequencies.of_buckets(buckets) - inside(buckets), common_at) if len(buckets) else 0.0
-            for buckets in spans
+            (k - 1 + _weight(buckets, frequencies.of_buckets(buckets) - inside(buckets), common_at)) * shingles.word_density(m.doc, m.start, m.end)
+            if len(buckets) else 0.0
+            for m, buckets in zip(family.members, spans)
         ]
-        # Counted in each text's own units: letters of Chinese, Japanese or Thai say less than words.
-        needed = [min_evidence * shingles.units_per_word(m.doc) for m in family.members]
-        strong = [i for i, (e, least) in enumerate(zip(evidence, needed)) if e >= least]
+        strong = [i for i, e in enumerate(evidence) if e >= min_evidence]
         linked = sorted({i for pair in family.links for i in pair if set(pair) <= set(strong)})
         if len(linked) == len(family.members):
             kept.append(family)

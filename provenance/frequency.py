@@ -16,7 +16,7 @@ import numpy as np
 
 from .corpus import Document
 from .fingerprint import shingle_hashes
-from .normalize import Tokens, tokenize, units_per_word
+from .normalize import Tokens, WordCount, tokenize, word_count
 
 BITS = 22
 _SHIFT = np.uint32(32 - BITS)
@@ -93,7 +93,7 @@ class DocumentShingles:
         self.shingle_size = shingle_size
         self._stored = stored
         self._kept: dict[int, tuple[Tokens, np.ndarray]] = {}
-        self._units: dict[int, float] = {}
+        self._counts: dict[int, WordCount] = {}
 
     def of(self, doc: int) -> tuple[Tokens, np.ndarray]:
         if doc not in self._kept:
@@ -105,11 +105,22 @@ class DocumentShingles:
             self._kept[doc] = tokens, bucket_of(hashes)
         return self._kept[doc]
 
-    def units_per_word(self, doc: int) -> float:
-        """Tokens of the document to a word's worth of evidence (``normalize.units_per_word``)."""
-        if doc not in self._units:
-            self._units[doc] = units_per_word(self.of(doc)[0])
-        return self._units[doc]
+    def words_in(self, doc: int, start: int, end: int) -> float:
+        """Words' worth (``normalize.WordCount``) of the tokens that overlap [start, end)."""
+        return self._word_count(doc).of(*self._overlapping(doc, start, end))
+
+    def word_density(self, doc: int, start: int, end: int) -> float:
+        """Words' worth of a token, on average, over the tokens that overlap [start, end)."""
+        return self._word_count(doc).density(*self._overlapping(doc, start, end))
+
+    def _overlapping(self, doc: int, start: int, end: int) -> tuple[int, int]:
+        tokens = self.of(doc)[0]
+        return int(np.searchsorted(tokens.ends, start, side="right")), int(np.searchsorted(tokens.starts, end, side="left"))
+
+    def _word_count(self, doc: int) -> WordCount:
+        if doc not in self._counts:
+            self._counts[doc] = word_count(self.of(doc)[0])
+        return self._counts[doc]
 
     def inside(self, doc: int, start: int, end: int) -> np.ndarray:
         """The buckets of the shingles that lie wholly inside [start, end) of a document."""

@@ -168,6 +168,8 @@ def fingerprint_settings(params: ScanParams) -> dict:
 def settings_problem(built_with: dict, params: ScanParams) -> str | None:
     """Why an index built with these settings cannot be searched with ``params``, or None."""
     wanted = fingerprint_settings(params)
+    if not isinstance(built_with, dict):
+        return f"its fingerprint settings are not readable ({built_with!r})"
     tokens = built_with.get("tokens", "words")  # indexes from before had no other
     if tokens != wanted["tokens"]:
         return (f"built with tokens {tokens!r}, this version makes {wanted['tokens']!r} (Chinese, Japanese and Thai "

@@ -20,32 +20,39 @@ _APOSTROPHES = "'\u2019\u02bc"
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): each letter,
 # with the marks that sit on it, is a unit of its own, as a word is in spaced scripts. A run of them
 # would otherwise be one "word" a clause long.
-_UNSPACED_BLOCKS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+_UNSPACED_BLOCKS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x31F0, 0x31FF),
                     (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F))
+# Half-width katakana's voiced marks are letters to Unicode (Lm), but NFKC makes them the combining
+# marks of the full-width letters: they stay on their letter, so "ｶﾞ" is one token as "ガ" is.
+_HALF_WIDTH_MARKS = "\uff9e\uff9f"
+
+
+def _is_letter(char: str) -> bool:
+    """A letter of an unspaced script: a unit of its own (digits stay words, as 2563 and １０ do)."""
+    return char.isalnum() and unicodedata.category(char) != "Nd" and char not in _HALF_WIDTH_MARKS
+
+
+def _points(keep) -> list[int]:
+    return [c for first, last in _UNSPACED_BLOCKS for c in range(first, last + 1) if keep(chr(c))]
+
+
+def _runs(points: list[int]) -> list[tuple[int, int]]:
+    """Consecutive code points as (first, last) runs."""
+    runs, start = [], points[0]
+    for previous, point in zip(points, points[1:] + [None]):
+        if point != previous + 1:
+            runs.append((start, previous))
+            start = point
+    return runs
 
 
 def _char_class(keep) -> str:
     """A regex character class body of the unspaced blocks' characters that ``keep`` accepts."""
-    points = [c for first, last in _UNSPACED_BLOCKS for c in range(first, last + 1) if keep(chr(c))]
-    runs, start = [], points[0]
-    for previous, point in zip(points, points[1:] + [None]):
-        if point != previous + 1:
-            runs.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}" if previous > start else re.escape(chr(start)))
-            start = point
-    return "".join(runs)
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in _runs(_points(keep)))
 
 
-_UNSPACED_LETTER = _char_class(str.isalnum)
-_UNSPACED_MARK = _char_class(lambda c: unicodedata.category(c).startswith("M"))
-# A letter of these scripts says less than a word: thresholds set in words (shortest passage,
-# verbatim run, evidence) ask this many of its units. Measured on the development splits of the
-# Chinese, Japanese and Thai benchmarks (provenance.noisy_benchmark): Han and kana at 2 units a
-# word, plagdet 0.40 -> 0.93 (zh) and 0.34 -> 0.91 (ja), precision 0.94-1.00; Thai letters (vowel
-# signs are letters too) at 2.5, 0.73 -> 0.82 with precision 0.95, where 2 gave precision 0.88.
-IDEOGRAPHIC_UNITS_PER_WORD = 2.0
-ABUGIDA_UNITS_PER_WORD = 2.5
-_IDEOGRAPHIC = re.compile("[" + _char_class(lambda c: c.isalnum() and ord(c) >= 0x3040) + "]")
-_ABUGIDA = re.compile("[" + _char_class(lambda c: c.isalnum() and ord(c) < 0x3040) + "]")
+_UNSPACED_LETTER = _char_class(_is_letter)
+_UNSPACED_MARK = _char_class(lambda c: unicodedata.category(c).startswith("M") or c in _HALF_WIDTH_MARKS)
 # Possessive quantifiers: a word never gives back letters, so a failed join costs no backtracking.
 _SPACED_WORD = rf"\w++(?:[{_HYPHENS}{_APOSTROPHES}]\w++)*+"
 _SPACED = rf"[^\W{_UNSPACED_LETTER}]"
@@ -55,6 +62,22 @@ WORD = re.compile(rf"[{_UNSPACED_LETTER}][{_UNSPACED_MARK}]*+|{_SPACED}++(?:[{_H
 _SPLIT = re.compile(f"({WORD.pattern})")
 _SPLIT_SPACED = re.compile(f"({_SPACED_WORD})")
 _ANY_UNSPACED = re.compile(f"[{_UNSPACED_LETTER}]")
+
+# A letter of these scripts says less than a word: thresholds set in words (shortest passage,
+# verbatim run, evidence) count it as this much of one. Measured on the development splits of the
+# Chinese, Japanese and Thai benchmarks (provenance.noisy_benchmark): Han and kana letters at half
+# a word, plagdet 0.40 -> 0.93 (zh) and 0.34 -> 0.91 (ja), precision 0.94-1.00; Thai letters (its
+# vowel signs are letters too) at 0.4, 0.73 -> 0.82 with precision 0.95, where 0.5 gave 0.88.
+IDEOGRAPHIC_LETTER_WORDS = 0.5
+ABUGIDA_LETTER_WORDS = 0.4
+# Code point runs of the letters (first, last), with what each letter weighs, for a vectorized lookup.
+_WEIGHED = sorted(
+    [(a, b, IDEOGRAPHIC_LETTER_WORDS) for a, b in _runs(_points(lambda c: _is_letter(c) and ord(c) >= 0x3005))]
+    + [(a, b, ABUGIDA_LETTER_WORDS) for a, b in _runs(_points(lambda c: _is_letter(c) and ord(c) < 0x3005))]
+)
+_RUN_FIRST = np.array([a for a, _, _ in _WEIGHED], dtype=np.int64)
+_RUN_LAST = np.array([b for _, b, _ in _WEIGHED], dtype=np.int64)
+_RUN_WEIGHT = np.array([w for _, _, w in _WEIGHED])
 _OFFSET = np.dtype("<i8")
 _DROP = str.maketrans({**{h: None for h in _HYPHENS}, "\u2019": "'", "\u02bc": "'"})
 
@@ -118,13 +141,31 @@ def tokenize(text: str) -> Tokens:
     return Tokens(normalize_words(pieces[1::2]), ends - lengths[1::2], ends)
 
 
-def units_per_word(tokens: Tokens) -> float:
-    """How many of a text's tokens make a word's worth of evidence: 1 for spaced scripts, more as
-    letters of unspaced ones make up more of the text (a Japanese text with Latin names, an English
-    one quoting Chinese)."""
+@dataclass(frozen=True)
+class WordCount:
+    """What runs of a text's tokens are worth in words: a word counts one, a letter of an unspaced
+    script less (``IDEOGRAPHIC_LETTER_WORDS``, ``ABUGIDA_LETTER_WORDS``), so that a passage's
+    thresholds in words hold for the passage's own script, whatever the rest of its text is."""
+
+    cumulative: np.ndarray | None  # words before each token (one entry more); None: every token is a word
+
+    def of(self, first: int, stop: int) -> float:
+        """Words' worth of tokens [first, stop)."""
+        # Rounded: 30 Thai letters are 12 words, not 11.999999999999998.
+        return float(stop - first) if self.cumulative is None else round(float(self.cumulative[stop] - self.cumulative[first]), 9)
+
+    def density(self, first: int, stop: int) -> float:
+        """Words' worth of a token, on average over [first, stop)."""
+        return 1.0 if self.cumulative is None or stop <= first else self.of(first, stop) / (stop - first)
+
+
+def word_count(tokens: Tokens) -> WordCount:
     joined = "".join(tokens.words)
-    if joined.isascii() or not tokens.words:
-        return 1.0
-    ideographic, abugida = len(_IDEOGRAPHIC.findall(joined)), len(_ABUGIDA.findall(joined))
-    spaced = len(tokens.words) - ideographic - abugida
-    return (spaced + IDEOGRAPHIC_UNITS_PER_WORD * ideographic + ABUGIDA_UNITS_PER_WORD * abugida) / len(tokens.words)
+    if joined.isascii() or not _ANY_UNSPACED.search(joined):
+        return WordCount(None)
+    # A letter token starts with its letter: look each token's first code point up in the runs.
+    firsts = np.frombuffer("".join(word[0] for word in tokens.words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    run = np.searchsorted(_RUN_FIRST, firsts, side="right") - 1
+    inside = (run >= 0) & (firsts <= _RUN_LAST[run.clip(0)])
+    weights = np.where(inside, _RUN_WEIGHT[run.clip(0)], 1.0)
+    return WordCount(np.concatenate(([0.0], np.cumsum(weights))))

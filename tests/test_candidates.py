@@ -98,7 +98,7 @@ def test_a_focus_gets_the_pairs_that_include_it_as_a_whole_scan_finds_them():
     assert candidate_pairs(store, rank, focus=150) == []
 
 
-def test_the_table_that_rules_out_lone_keys_never_hides_a_shared_one(tmp_path, monkeypatch):
+def test_the_table_that_rules_out_lone_keys_never_hides_a_shared_one(monkeypatch):
     from provenance import candidates
 
     documents, _ = planted_corpus(400, copy_rate=0.2, passage_words=20, seed=12)
@@ -110,6 +110,15 @@ def test_the_table_that_rules_out_lone_keys_never_hides_a_shared_one(tmp_path, m
         maybe = candidates._maybe_shared(column)
         assert maybe[repeated].all()
         assert maybe[~repeated].mean() < 0.3  # most lone keys are ruled out before the sort
-    filtered = candidate_pairs(store, rank_by_time(documents))
+    rank, parted_from = rank_by_time(documents), candidates._PARTED_FROM
+
+    def found():  # whole, a band in parts, and around one document
+        whole = candidate_pairs(store, rank)
+        monkeypatch.setattr(candidates, "_PARTED_FROM", 100)
+        parted = candidate_pairs(store, rank)
+        monkeypatch.setattr(candidates, "_PARTED_FROM", parted_from)
+        return whole, parted, [candidate_pairs(store, rank, focus=focus) for focus in (5, 77, 301)]
+
+    filtered = found()
     monkeypatch.setattr(candidates, "_maybe_shared", lambda keys: np.ones(len(keys), dtype=bool))
-    assert candidate_pairs(store, rank_by_time(documents)) == filtered and len(filtered) > 50
+    assert found() == filtered and len(filtered[0]) > 50 and filtered[1] == filtered[0]

@@ -76,3 +76,12 @@ def test_a_block_quote_marks_the_words_as_someone_elses():
     assert block.credit == "credited-elsewhere" and block.credited == ["(block quote)"]
     led_in = planted(f"{opening}\n\nThe Gulf Times had this:\n\n{quoted}\n\nSchools stayed shut.")
     assert led_in.credit == "credited"
+
+
+def test_an_outlet_named_in_capitals_of_another_alphabet_is_still_a_credit():
+    # "İ" lower-cases to two characters, yet a case-blind search finds "GULF TİMES".
+    from provenance.credit import outlet_credits
+    from provenance.outlets import shipped
+
+    for text in ("Haberin kaynağı: GULF TİMES. Devamı", "Source: GULF TIMES. More"):
+        assert [c.name for c in outlet_credits(text, ["Gulf Times"], shipped())] == ["Gulf Times"]

@@ -185,3 +185,20 @@ def test_a_server_that_goes_away_mid_use_is_an_index_error(redis_server, tmp_pat
                     lambda: list(index.documents()), lambda: index.remove(["000"]), lambda: index.add(documents[:1])):
             with pytest.raises(IndexFileError, match="Redis answered"):
                 use()
+
+
+def test_an_index_built_before_letters_were_tokens_is_refused(redis_url):
+    import redis
+
+    server = redis.Redis.from_url(redis_url)
+    RedisIndex(redis_url).close()
+    meta = json.loads(server.get("provenance:meta"))
+    del meta["settings"]["tokens"]
+    server.set("provenance:meta", json.dumps(meta))
+    with pytest.raises(IndexFileError, match="built with tokens 'words', this version makes 'words\\+unspaced-letters'"):
+        RedisIndex(redis_url, create=False)
+    server.set("provenance:meta", json.dumps({**meta, "settings": None}))
+    with pytest.raises(IndexFileError, match="fingerprint settings are not readable"):
+        RedisIndex(redis_url, create=False)
+    server.flushdb()
+    server.close()

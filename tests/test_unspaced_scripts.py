@@ -2,18 +2,19 @@
 prose from Debian's translated manuals and the Thai Emacs tutorial."""
 
 import json
+import re
 import sqlite3
 
 import pytest
+from conftest import SAMPLES, prose_unavailable
 
 from provenance import scan
 from provenance.corpus import Document
-from conftest import prose_unavailable
 from provenance.debian_prose import ProseUnavailable
 from provenance.evaluate import detections, score_by_level
 from provenance.index import Index, IndexFileError
 from provenance.noisy_benchmark import SCRIPTS, make_script_benchmark, script_sentences
-from provenance.normalize import tokenize, units_per_word
+from provenance.normalize import tokenize, word_count
 
 
 @pytest.fixture(scope="module", params=SCRIPTS)
@@ -40,12 +41,42 @@ def test_letters_of_unspaced_scripts_are_tokens_and_slice_back():
         assert tokenize(text[start:end]).words == [word]
 
 
-def test_units_per_word_follows_the_share_of_unspaced_letters():
-    assert units_per_word(tokenize("The minister said the talks would resume.")) == 1.0
-    assert units_per_word(tokenize("東京都は新しい計画を発表した")) == 2.0
-    assert units_per_word(tokenize("การประชุมจะเริ่มขึ้นในวันพรุ่งนี้")) == 2.5
-    mixed = units_per_word(tokenize("The prime minister quoted the slogan 天下为公 in his speech today."))
-    assert 1.0 < mixed < 1.5
+def test_letters_of_unspaced_scripts_count_as_part_words():
+    def words(text):
+        tokens = tokenize(text)
+        return word_count(tokens).of(0, len(tokens))
+
+    assert words("The minister said the talks would resume.") == 7
+    assert words("東京都は新しい計画を発表した") == 7  # 14 letters at half a word
+    assert words("การประชุมจะเริ่มขึ้นในวันพรุ่งนี้") == pytest.approx(0.4 * len(tokenize("การประชุมจะเริ่มขึ้นในวันพรุ่งนี้")))
+    assert words("The slogan 天下为公 twice") == 5  # 3 words, 4 letters
+    assert tokenize("ｶﾞｲﾄﾞ").words == tokenize("ガイド").words == ["ガ", "イ", "ド"]
+    assert tokenize("พ.ศ. ๒๕๖๓").words[-1] == "๒๕๖๓"  # digits are a number, as 2563 is
+
+
+def english_sentences():
+    text = next(SAMPLES.glob("001_*.txt")).read_text(encoding="utf-8")
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 16]
+
+
+def test_thresholds_hold_for_the_passages_own_script(prose):
+    script, sentences = prose
+    english = english_sentences()
+    # An English sentence quoted in an article in the script is a passage as it is between English texts.
+    quote = english[0]
+    documents = [
+        Document("script", joined(script, sentences[0:8]) + " " + quote + " " + joined(script, sentences[8:16]), published=None, source="A"),
+        Document("english", " ".join(english[1:4]) + " " + quote + " " + " ".join(english[4:7]), published=None, source="B"),
+    ]
+    [family] = scan(documents).families
+    assert {documents[0].text[m.start : m.end] for m in family.members if m.doc == "script"} == {quote}
+    # A phrase of the script quoted in two English texts is no more a passage than between texts in it.
+    phrase = next(s for s in sentences[20:] if len(s) >= 14)[:14]
+    documents = [
+        Document("a", " ".join(english[0:3]) + " " + phrase + " " + " ".join(english[3:5]), published=None, source="A"),
+        Document("b", " ".join(english[5:8]) + " " + phrase + " " + " ".join(english[8:10]), published=None, source="B"),
+    ]
+    assert scan(documents).families == []
 
 
 def test_a_sentence_copied_between_real_texts_is_found_with_exact_spans(prose):
