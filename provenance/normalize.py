@@ -20,20 +20,13 @@ _APOSTROPHES = "'\u2019\u02bc"
 # Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, Han): each letter,
 # with the marks that sit on it, is a unit of its own, as a word is in spaced scripts. A run of them
 # would otherwise be one "word" a clause long.
-_UNSPACED_BLOCKS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x31F0, 0x31FF),
-                    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F))
+_UNSPACED_BLOCKS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3005, 0x3007), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9F))
+# Han: every code point a letter (those not yet assigned never stand in a text), taken whole
+# rather than looked up one by one at import.
+_HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
 # Half-width katakana's voiced marks are letters to Unicode (Lm), but NFKC makes them the combining
 # marks of the full-width letters: they stay on their letter, so "ｶﾞ" is one token as "ガ" is.
 _HALF_WIDTH_MARKS = "\uff9e\uff9f"
-
-
-def _is_letter(char: str) -> bool:
-    """A letter of an unspaced script: a unit of its own (digits stay words, as 2563 and １０ do)."""
-    return char.isalnum() and unicodedata.category(char) != "Nd" and char not in _HALF_WIDTH_MARKS
-
-
-def _points(keep) -> list[int]:
-    return [c for first, last in _UNSPACED_BLOCKS for c in range(first, last + 1) if keep(chr(c))]
 
 
 def _runs(points: list[int]) -> list[tuple[int, int]]:
@@ -46,13 +39,27 @@ def _runs(points: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _char_class(keep) -> str:
-    """A regex character class body of the unspaced blocks' characters that ``keep`` accepts."""
-    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in _runs(_points(keep)))
+def _letters_and_marks() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Runs of the unspaced scripts' letters (a unit each; digits stay words, as 2563 and １０ do)
+    and of the marks that sit on them."""
+    letters, marks = [], []
+    for first, last in _UNSPACED_BLOCKS:
+        for point in range(first, last + 1):
+            category = unicodedata.category(chr(point))
+            if category[0] == "M" or chr(point) in _HALF_WIDTH_MARKS:
+                marks.append(point)
+            elif category[0] in "LN" and category != "Nd":
+                letters.append(point)
+    return sorted(_runs(letters) + list(_HAN_BLOCKS)), _runs(marks)
 
 
-_UNSPACED_LETTER = _char_class(_is_letter)
-_UNSPACED_MARK = _char_class(lambda c: unicodedata.category(c).startswith("M") or c in _HALF_WIDTH_MARKS)
+def _char_class(runs: list[tuple[int, int]]) -> str:
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+_LETTER_RUNS, _MARK_RUNS = _letters_and_marks()
+_UNSPACED_LETTER = _char_class(_LETTER_RUNS)
+_UNSPACED_MARK = _char_class(_MARK_RUNS)
 # Possessive quantifiers: a word never gives back letters, so a failed join costs no backtracking.
 _SPACED_WORD = rf"\w++(?:[{_HYPHENS}{_APOSTROPHES}]\w++)*+"
 _SPACED = rf"[^\W{_UNSPACED_LETTER}]"
@@ -70,11 +77,9 @@ _ANY_UNSPACED = re.compile(f"[{_UNSPACED_LETTER}]")
 # vowel signs are letters too) at 0.4, 0.73 -> 0.82 with precision 0.95, where 0.5 gave 0.88.
 IDEOGRAPHIC_LETTER_WORDS = 0.5
 ABUGIDA_LETTER_WORDS = 0.4
-# Code point runs of the letters (first, last), with what each letter weighs, for a vectorized lookup.
-_WEIGHED = sorted(
-    [(a, b, IDEOGRAPHIC_LETTER_WORDS) for a, b in _runs(_points(lambda c: _is_letter(c) and ord(c) >= 0x3005))]
-    + [(a, b, ABUGIDA_LETTER_WORDS) for a, b in _runs(_points(lambda c: _is_letter(c) and ord(c) < 0x3005))]
-)
+# Code point runs of the letters (first, last), with what each letter weighs, for a vectorized
+# lookup: Han and kana from U+3005 on, the scripts of South-East Asia below it.
+_WEIGHED = [(a, b, IDEOGRAPHIC_LETTER_WORDS if a >= 0x3005 else ABUGIDA_LETTER_WORDS) for a, b in _LETTER_RUNS]
 _RUN_FIRST = np.array([a for a, _, _ in _WEIGHED], dtype=np.int64)
 _RUN_LAST = np.array([b for _, b, _ in _WEIGHED], dtype=np.int64)
 _RUN_WEIGHT = np.array([w for _, _, w in _WEIGHED])
