@@ -111,7 +111,8 @@ class DocumentShingles:
 
     def word_density(self, doc: int, start: int, end: int) -> float:
         """Words' worth of a token, on average, over the tokens that overlap [start, end)."""
-        return self._word_count(doc).density(*self._overlapping(doc, start, end))
+        count = self._word_count(doc)
+        return 1.0 if count.cumulative is None else count.density(*self._overlapping(doc, start, end))
 
     def _overlapping(self, doc: int, start: int, end: int) -> tuple[int, int]:
         tokens = self.of(doc)[0]
