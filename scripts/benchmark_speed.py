@@ -12,7 +12,8 @@ candidate pairs a document. Every time is a whole command (process start include
 machine in this run; peak memory is the largest proportional resident memory (PSS) of the
 command's processes added up (workers included, pages they share counted once), sampled every
 20 ms. Walking /proc that often takes about a tenth of a core, so a time set against the floor
-comes from separate unsampled runs (the median of three), and only its memory from a sampled one.
+comes from separate unsampled runs (the least of three, as the floor's), and only its memory from
+a sampled one.
 
 1. The floor: reading the JSONL corpus and hashing every word 5-gram once with xxhash in plain
    Python. `provenance scan` is reported as a multiple of it, on the synthetic corpora and on
@@ -30,7 +31,6 @@ import argparse
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -163,13 +163,14 @@ def scan_command(path: Path) -> list[str]:
 
 
 def unsampled(command: list[str], runs: int = 3) -> float:
-    """Median wall seconds of a command run ``runs`` times with nothing watching it."""
+    """Least wall seconds of a command run ``runs`` times with nothing watching it: the same
+    measure as the floor's, the one least moved by whatever else the machine does."""
     times = []
     for _ in range(runs):
         began = time.perf_counter()
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - began)
-    return statistics.median(times)
+    return min(times)
 
 
 def floor_row(name: str, size: int, path: Path) -> list[str]:
