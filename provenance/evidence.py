@@ -9,7 +9,8 @@ passage's family that hold it (``provenance.frequency``, counted once by the sca
 - a shingle held by fewer than ``max(COMMON_DOCUMENTS, COMMON_SHARE * corpus documents)`` other
   documents is unusual and weighs 1; a more common one weighs ``COMMON_WEIGHT``;
 - a member's evidence is ``shingle_size - 1`` plus its shingles' weights: its length in words when
-  every shingle is unusual, so that a long lift of ordinary wording still counts;
+  every shingle is unusual, so that a long lift of ordinary wording still counts (in a script
+  written without spaces, times what its letters are worth in words: ``normalize.WordCount``);
 - members with less than ``min_evidence`` words of evidence leave the family; a family left with
   fewer than two members still aligned with each other is common wording, listed apart.
 

@@ -115,6 +115,7 @@ class DocumentShingles:
         return 1.0 if count.cumulative is None else count.density(*self._overlapping(doc, start, end))
 
     def _overlapping(self, doc: int, start: int, end: int) -> tuple[int, int]:
+        """The first and past-the-last tokens that overlap [start, end)."""
         tokens = self.of(doc)[0]
         return int(np.searchsorted(tokens.ends, start, side="right")), int(np.searchsorted(tokens.starts, end, side="left"))
 
@@ -125,14 +126,11 @@ class DocumentShingles:
 
     def inside(self, doc: int, start: int, end: int) -> np.ndarray:
         """The buckets of the shingles that lie wholly inside [start, end) of a document."""
-        tokens, buckets = self.of(doc)
-        first = int(np.searchsorted(tokens.ends, start, side="right"))
-        stop = int(np.searchsorted(tokens.starts, end, side="left"))
-        return buckets[first : max(first, stop - self.shingle_size + 1)]
+        first, stop = self._overlapping(doc, start, end)
+        return self.of(doc)[1][first : max(first, stop - self.shingle_size + 1)]
 
     def outside(self, doc: int, start: int, end: int) -> np.ndarray:
         """The buckets of the shingles that do not overlap [start, end)."""
-        tokens, buckets = self.of(doc)
-        first = int(np.searchsorted(tokens.ends, start, side="right"))
-        stop = int(np.searchsorted(tokens.starts, end, side="left"))
+        buckets = self.of(doc)[1]
+        first, stop = self._overlapping(doc, start, end)
         return np.concatenate([buckets[: max(0, first - self.shingle_size + 1)], buckets[stop:]])
