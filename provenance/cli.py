@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import Iterable, List, Optional
 
 import typer
-from tabulate import tabulate
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .check import Policy, check_draft, load_drafts
@@ -33,6 +30,7 @@ from .report import (
     family_tree,
     render_tables,
     strip_table,
+    text_table,
     to_csv,
 )
 from .scan import ScanParams, scan
@@ -66,7 +64,6 @@ class Engine(str, enum.Enum):
     spark = "spark"
 
 
-_err = Console(stderr=True)
 # Options that several commands share.
 _DB_OPTION = typer.Option(
     None, "--db", "--index", help="The index: a SQLite file, or redis://host:port/db for a shared one (default: $PROVENANCE_DB, else provenance.db)."
@@ -294,7 +291,7 @@ def index_stats(db: Optional[str] = _DB_OPTION) -> None:
             stats = index.stats()
     except CorpusError as error:
         _fail(str(error))
-    typer.echo(tabulate(stats.items(), tablefmt="plain", disable_numparse=True))
+    typer.echo(text_table(stats.items(), plain=True))
 
 
 @index_app.command("remove")
@@ -395,28 +392,31 @@ def write_atomically(path: Path, data: str | Iterable[bytes]) -> None:
 
 
 class _ProgressBar:
-    """A progress bar on stderr, shown only when stderr is a terminal."""
+    """A progress bar on stderr, shown only when stderr is a terminal (rich is imported only then:
+    a quiet or piped command starts faster without it)."""
 
     def __init__(self, disabled: bool):
-        self._bar = Progress(
-            TextColumn("{task.description:<11}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=_err,
-            transient=True,
-            disable=disabled or not _err.is_terminal,
-        )
+        self._bar = None
+        if not disabled and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            columns = (TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+            self._bar = Progress(*columns, console=Console(stderr=True), transient=True)
         self._tasks: dict[str, int] = {}
 
     def __enter__(self):
-        self._bar.__enter__()
+        if self._bar is not None:
+            self._bar.__enter__()
         return self.update
 
     def __exit__(self, *exc) -> None:
-        self._bar.__exit__(*exc)
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
     def update(self, stage: str, done: int, total: int) -> None:
+        if self._bar is None:
+            return
         if stage not in self._tasks:
             self._tasks[stage] = self._bar.add_task(stage, total=total)
         self._bar.update(self._tasks[stage], completed=done, total=total)

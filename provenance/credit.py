@@ -232,11 +232,15 @@ def _time(document: Document) -> float:
     return document.published.start.timestamp() if document.published else float("inf")
 
 
-def credit_families(families: list[ReuseFamily], documents: list[Document], registry: Registry | None = None) -> dict[str, list[Credit]]:
+def credit_families(
+    families: list[ReuseFamily], documents: list[Document], registry: Registry | None = None, cues: dict[int, list[Credit]] | None = None
+) -> dict[str, list[Credit]]:
     """Name the sources every member's own text credits near its passage, name the agency of wire
     families, and judge each copy's credit (an origin may credit a source too: the Associated Press
-    for a statement it reports). Returns the credits found in each member's document."""
+    for a statement it reports). ``cues`` holds the ``cue_credits`` of documents (by id) already
+    searched; others are searched here. Returns the credits found in each member's document."""
     registry = registry or for_documents(documents)
+    searched = cues or {}
     by_id = {d.id: d for d in documents}
     copied: dict[str, list[tuple[int, int]]] = {}
     for family in families:
@@ -247,25 +251,33 @@ def credit_families(families: list[ReuseFamily], documents: list[Document], regi
     # Cues once per document; outlets named outright are looked for per family, and only the
     # origins' outlets: other sources are named by cues, and every outlet in every text would grow
     # with the square of the corpus.
-    cues = {doc: cue_credits(by_id[doc].text, registry) + link_credits(by_id[doc], registry) for doc in copied}
+    cues = {
+        doc: (searched[doc] if doc in searched else cue_credits(by_id[doc].text, registry)) + link_credits(by_id[doc], registry) for doc in copied
+    }
     lowered = {doc: by_id[doc].text.lower() if by_id[doc].text.isascii() else None for doc in copied}
     carriers = {by_id[doc].source for doc in copied}
     own_of = {source: own_names(source, registry) for source in carriers}
     agencies_named = {source: agencies_of(source, registry) for source in carriers}
     found = {doc: list(credits) for doc, credits in cues.items()}
+    # A corpus has far fewer outlets than families: names are looked for once per outlets named.
+    names_of: dict[tuple[str, ...], list[tuple[Outlet, str, re.Pattern]]] = {}
+    credits_of: dict[tuple[str, tuple[str, ...]], list[Credit]] = {}
     for family in families:
         origins = [family.origin.doc] if family.origin else family.candidates
         sources = [by_id[doc].source for doc in origins]
         # Without a dated origin, any member's outlet may be the one credited (see provenance.order).
         named = sources if origins else [by_id[m.doc].source for m in family.members[:MEMBERS_NAMED]]
-        named = [s for s in named if s]
+        named = tuple(s for s in named if s)
         crediting: dict[str, set[str]] = {}
         near_of = []
-        names = outlet_names(named, registry)
+        if named not in names_of:
+            names_of[named] = outlet_names(named, registry)
         for member in family.members:
-            outright = _named_in(by_id[member.doc].text, names, lowered[member.doc])
-            found[member.doc].extend(outright)
-            near = credits_near(_outermost(cues[member.doc] + outright), member.start, member.end, copied[member.doc])
+            if (member.doc, named) not in credits_of:
+                outright = _named_in(by_id[member.doc].text, names_of[named], lowered[member.doc])
+                found[member.doc].extend(outright)
+                credits_of[member.doc, named] = _outermost(cues[member.doc] + outright)
+            near = credits_near(credits_of[member.doc, named], member.start, member.end, copied[member.doc])
             own = own_of[by_id[member.doc].source]
             member.credited = sorted({c.name for c in near if c.name not in own})
             near_of.append(near)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cluster import Family
-from .frequency import DocumentShingles, ShingleFrequencies
+from .frequency import BITS, DocumentShingles, ShingleFrequencies
 
 COMMON_DOCUMENTS = 10
 COMMON_SHARE = 0.002
@@ -45,18 +45,21 @@ def weigh_evidence(
     families: list[Family], shingles: DocumentShingles, frequencies: ShingleFrequencies, min_evidence: float
 ) -> tuple[list[Family], list[CommonWording]]:
     """The families with enough evidence, restricted to their members that have it, and the rest."""
-    common_at = frequencies.common_at(COMMON_SHARE, COMMON_DOCUMENTS)
     k = shingles.shingle_size
+    members = [m for family in families for m in family.members]
+    spans = [shingles.inside(m.doc, m.start, m.end) for m in members]
+    family_of = np.repeat(np.arange(len(families)), [len(family.members) for family in families])
+    common = _common_shingles(spans, family_of, np.array([m.doc for m in members], dtype=np.int64), frequencies).tolist()
     kept: list[Family] = []
-    common: list[CommonWording] = []
+    found: list[CommonWording] = []
+    first = 0
     for family in families:
-        spans = [shingles.inside(m.doc, m.start, m.end) for m in family.members]
-        inside = _documents_holding(spans, [m.doc for m in family.members])
+        at = range(first, first + len(family.members))
+        first = at.stop
         # In words: letters of Chinese, Japanese or Thai count less (``normalize.WordCount``).
         evidence = [
-            (k - 1 + _weight(buckets, frequencies.of_buckets(buckets) - inside(buckets), common_at)) * shingles.word_density(m.doc, m.start, m.end)
-            if len(buckets) else 0.0
-            for m, buckets in zip(family.members, spans)
+            (k - 1 + len(spans[i]) - common[i] + COMMON_WEIGHT * common[i]) * shingles.word_density(m.doc, m.start, m.end) if len(spans[i]) else 0.0
+            for m, i in zip(family.members, at)
         ]
         strong = [i for i, e in enumerate(evidence) if e >= min_evidence]
         linked = sorted({i for pair in family.links for i in pair if set(pair) <= set(strong)})
@@ -66,24 +69,27 @@ def weigh_evidence(
             kept.append(family.restricted(linked))
         else:
             spans_read = [(shingles.documents[m.doc].id, m.start, m.end) for m in family.members]
-            common.append(CommonWording(spans_read, round(max(evidence), 2)))
-    return kept, common
+            found.append(CommonWording(spans_read, round(max(evidence), 2)))
+    return kept, found
 
 
-def _documents_holding(spans: list[np.ndarray], docs: list[int]):
-    """A function giving, for buckets, how many of the family's documents hold each in the family's span."""
-    per_doc: dict[int, np.ndarray] = {}
-    for doc, buckets in zip(docs, spans):
-        per_doc[doc] = np.union1d(per_doc.get(doc, np.empty(0, dtype=buckets.dtype)), buckets)
-    values, counts = np.unique(np.concatenate(list(per_doc.values())), return_counts=True)
-
-    def inside(buckets: np.ndarray) -> np.ndarray:
-        at = np.clip(np.searchsorted(values, buckets), 0, len(values) - 1)
-        return np.where(values[at] == buckets, counts[at], 0)
-
-    return inside
-
-
-def _weight(buckets: np.ndarray, outside: np.ndarray, common_at: float) -> float:
-    common = int(np.count_nonzero(outside >= common_at))
-    return len(buckets) - common + COMMON_WEIGHT * common
+def _common_shingles(spans: list[np.ndarray], family_of: np.ndarray, doc_of: np.ndarray, frequencies: ShingleFrequencies) -> np.ndarray:
+    """How many of each member's shingle buckets are common: held by ``common_at`` documents or
+    more besides the documents of the member's family that hold it in their spans. All members of
+    all families at once: one sort of (family, bucket, document)."""
+    buckets = np.concatenate(spans + [np.empty(0, dtype=np.int64)]).astype(np.int64)
+    if len(buckets) == 0:
+        return np.zeros(len(spans), dtype=np.int64)
+    member = np.repeat(np.arange(len(spans)), [len(s) for s in spans])
+    group, doc = family_of[member] << BITS | buckets, doc_of[member]  # a bucket has BITS bits
+    order = np.lexsort((doc, group))
+    group, doc = group[order], doc[order]
+    new_group = np.concatenate(([True], group[1:] != group[:-1]))
+    new_doc = new_group | np.concatenate(([True], doc[1:] != doc[:-1]))
+    number = np.cumsum(new_group) - 1
+    holders = np.bincount(number, weights=new_doc).astype(np.int64)  # the family's documents holding each
+    inside = np.empty(len(buckets), dtype=np.int64)
+    inside[order] = holders[number]
+    common_at = frequencies.common_at(COMMON_SHARE, COMMON_DOCUMENTS)
+    common = frequencies.of_buckets(buckets) - inside >= common_at
+    return np.bincount(member, weights=common, minlength=len(spans)).astype(np.int64)

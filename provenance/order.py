@@ -41,12 +41,20 @@ def infer_order(families: list[ReuseFamily], documents: list[Document], registry
                         return found
         return found
 
+    own_names: dict[str | None, set[str]] = {}  # per outlet: a corpus has far fewer outlets than members
+
+    def own(doc: str) -> set[str]:
+        source = by_id[doc].source
+        if source not in own_names:
+            own_names[source] = own_outlet(source, registry)
+        return own_names[source]
+
     for family in (f for f in families if len(f.members) <= MEMBERS_WEIGHED):
         for member in family.members:
             if member.copied_from is not None or member.relation not in (TIE, ORDER_UNKNOWN):
                 continue
             others = [m.doc for m in family.members if m.doc != member.doc]
-            credited = [o for o in others if set(member.credited) & own_outlet(by_id[o].source, registry)]
+            credited = [o for o in others if set(member.credited) & own(o)]
             compiled = [o for o in others if partners(o) == {member.doc} and len(partners(member.doc)) > 1]
             for basis, found in ((CREDIT, credited), (COMPILATION, compiled)):
                 if len(found) == 1:

@@ -108,31 +108,35 @@ def _with_speaker(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def narrative_run(tokens: Tokens, speech: list[tuple[int, int]], start: int, end: int) -> int:
-    """The longest run of the words in [start, end) that lie outside speech."""
-    first, stop = np.searchsorted(tokens.starts, [start, end])
-    words = tokens.starts[first:stop]
-    if len(words) == 0:
-        return 0
-    inside = np.zeros(len(words) + 1, dtype=np.int64)
-    for s, e in speech:  # +1 where a span starts, -1 where it ends: a running sum covers
-        a, b = np.searchsorted(words, [s, e])
-        inside[a] += 1
-        inside[b] -= 1
+def narrative_runs(tokens: Tokens, speech: list[tuple[int, int]]) -> np.ndarray:
+    """The runs of a text's words that lie outside speech, as (first word, past the last) rows."""
+    inside = np.zeros(len(tokens) + 1, dtype=np.int64)
+    # +1 where a span starts, -1 where it ends: a running sum covers the words in speech.
+    bounds = np.searchsorted(tokens.starts, np.asarray(speech, dtype=np.int64).reshape(-1, 2))
+    np.add.at(inside, bounds[:, 0], 1)
+    np.add.at(inside, bounds[:, 1], -1)
     outside = np.concatenate(([False], np.cumsum(inside[:-1]) == 0, [False]))
-    edges = np.flatnonzero(outside[1:] != outside[:-1])
-    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+    return np.flatnonzero(outside[1:] != outside[:-1]).reshape(-1, 2)
 
 
-def separate_shared_quotes(families: list[Family], shingles: DocumentShingles) -> list[Family]:
-    """The families with shared speech marked (``Family.speech``), and split from copied text."""
-    speech: dict[int, list[tuple[int, int]]] = {}
+def narrative_run(tokens: Tokens, runs: np.ndarray, start: int, end: int) -> int:
+    """The longest run of the words in [start, end) that lie outside speech (``narrative_runs``)."""
+    first, stop = np.searchsorted(tokens.starts, [start, end])
+    return max(0, int((np.minimum(runs[:, 1], stop) - np.maximum(runs[:, 0], first)).max(initial=0)))
+
+
+def separate_shared_quotes(families: list[Family], shingles: DocumentShingles, speech: dict[int, list[tuple[int, int]]] | None = None) -> list[Family]:
+    """The families with shared speech marked (``Family.speech``), and split from copied text.
+    ``speech`` holds the ``quotations`` of documents already searched; others are searched here."""
+    speech = speech or {}
+    runs: dict[int, np.ndarray] = {}
     separated = []
     for family in families:
         for m in family.members:
-            if m.doc not in speech:
-                speech[m.doc] = quotations(shingles.documents[m.doc].text)
-        narrative = [narrative_run(shingles.of(m.doc)[0], speech[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
+            if m.doc not in runs:
+                spans = speech[m.doc] if m.doc in speech else quotations(shingles.documents[m.doc].text)
+                runs[m.doc] = narrative_runs(shingles.of(m.doc)[0], spans)
+        narrative = [narrative_run(shingles.of(m.doc)[0], runs[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
         if all(narrative):
             separated.append(family)
             continue

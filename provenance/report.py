@@ -9,8 +9,6 @@ import re
 from dataclasses import asdict
 from typing import Iterator
 
-from tabulate import tabulate
-
 from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, STOCK, ReuseFamily
 from .check import DraftReport, Policy
 from .dedup import Cut, DedupResult, cut_chars
@@ -143,7 +141,7 @@ def document_rows(result: ScanResult) -> list[list[str]]:
 
 
 def documents_table(result: ScanResult) -> str:
-    return tabulate(document_rows(result), headers=DOCUMENT_COLUMNS, disable_numparse=True)
+    return text_table(document_rows(result), headers=DOCUMENT_COLUMNS)
 
 
 def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
@@ -164,7 +162,7 @@ def reuse_table(result: ScanResult, kind: str = COPIED) -> str:
                     _credit_label(member),
                 ]
             )
-    return tabulate(rows, headers=["family", "passage", "in", "origin", "similarity", "credit"], disable_numparse=True)
+    return text_table(rows, headers=["family", "passage", "in", "origin", "similarity", "credit"])
 
 
 def _credit_label(member) -> str:
@@ -196,11 +194,11 @@ def boilerplate_table(result: ScanResult) -> str:
     texts = {doc.id: doc.text for doc in result.documents}
     rows = [[b.source, len(b.spans), excerpt(texts[b.spans[0][0]], b.spans[0][1], b.spans[0][2])] for b in result.boilerplate]
     title = f"Boilerplate (repeated on an outlet's own pages, not reuse): {len(rows)} passages"
-    parts = [title] + ([tabulate(rows, headers=["outlet", "documents", "passage"], disable_numparse=True)] if rows else [])
+    parts = [title] + ([text_table(rows, headers=["outlet", "documents", "passage"])] if rows else [])
     common = [[len(c.spans), f"{c.evidence:.1f}", excerpt(texts[c.spans[0][0]], c.spans[0][1], c.spans[0][2])] for c in result.common]
     parts += ["", f"Common wording (shared, but too common to be evidence of copying): {len(common)} passages"]
     if common:
-        parts.append(tabulate(common, headers=["documents", "evidence (words)", "passage"], disable_numparse=True))
+        parts.append(text_table(common, headers=["documents", "evidence (words)", "passage"]))
     return "\n".join(parts) + "\n"
 
 
@@ -345,7 +343,7 @@ def check_tables(reports: list[DraftReport]) -> str:
                 ]
             )
         if rows:
-            parts.append(tabulate(rows, headers=["passage", "draft span", "origin", "origin span", "similarity", "status"], disable_numparse=True))
+            parts.append(text_table(rows, headers=["passage", "draft span", "origin", "origin span", "similarity", "status"]))
         parts.append("")
     return "\n".join(parts)
 
@@ -388,7 +386,7 @@ def dedup_table(result: DedupResult) -> str:
         for d in group.duplicates:
             rows.append(["", *described(d.id), "exact" if d.exact else "near", f"{d.containment:.2f}", f"{d.jaccard:.2f}"])
     headers = ["group", "document", "outlet", "published", "", "containment", "jaccard"]
-    lines = [tabulate(rows, headers=headers, disable_numparse=True)] if rows else []
+    lines = [text_table(rows, headers=headers)] if rows else []
     if len(result.groups) > TABLE_GROUPS:
         lines.append(f"... and {len(result.groups) - TABLE_GROUPS} more groups (--report writes them all)")
     return "\n".join(lines + [dedup_summary(result)]) + "\n"
@@ -414,9 +412,17 @@ def strip_table(documents: list, cuts: list[Cut]) -> str:
         [c.doc, f"{c.start}-{c.end}", excerpt(texts[c.doc], c.start, c.end), c.origin or "tie: " + ", ".join(c.origin_candidates)]
         for c in cuts[:TABLE_ROWS]
     ]
-    lines = [tabulate(rows, headers=["document", "span", "passage cut", "origin"], disable_numparse=True)] if rows else []
+    lines = [text_table(rows, headers=["document", "span", "passage cut", "origin"])] if rows else []
     if len(cuts) > TABLE_ROWS:
         lines.append(f"... and {len(cuts) - TABLE_ROWS} more passages (--report writes them all)")
     touched = len({c.doc for c in cuts})
     lines.append(f"{len(documents)} documents, {len(cuts)} reused passages cut from {touched} of them ({cut_chars(cuts)} characters)")
     return "\n".join(lines) + "\n"
+
+
+def text_table(rows, headers=(), plain: bool = False) -> str:
+    """A terminal table of cells as given (numbers are not reformatted); ``plain``: without rules.
+    tabulate is imported here: a command that writes JSON starts without it."""
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=headers, tablefmt="plain" if plain else "simple", disable_numparse=True)

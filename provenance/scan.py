@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -16,20 +16,25 @@ from .boilerplate import Boilerplate, remove_furniture
 from .candidates import candidate_pairs
 from .cluster import Family, cluster
 from .corpus import Document
-from .credit import Credit, credit_families
+from .credit import Credit, credit_families, cue_credits
 from .evidence import CommonWording, weigh_evidence
 from .lineage import trace_lineage
 from .order import infer_order
-from .outlets import for_documents
-from .quotes import separate_shared_quotes
+from .outlets import Registry, for_documents
+from .quotes import quotations, separate_shared_quotes
 from .stock import mark_stock
 from .fingerprint import PassageHasher
 from .frequency import DocumentShingles, ShingleFrequencies
 from .normalize import tokenize
 from .signatures import ShingleLocation, TokenLocation, fingerprint_corpus, read_shingles, read_tokens, signature_folder
-from .workers import pool_map, worker_count
+from .workers import batched, even_share, pool_map, worker_count
 
-ALIGN_TASK = 256  # candidate pairs aligned per task: their shared shingles are found in one go
+FINGERPRINT_TASK = 256  # texts fingerprinted per task, at most
+ALIGN_TASK = 256  # candidate pairs aligned per task, at most: their shared shingles are found in one go
+CUE_TASK = 64  # texts searched for speech and credit cues per task
+
+# A text's cues, found ahead by a worker: (document, its speech spans, its credit cues).
+TextCues = tuple[int, list[tuple[int, int]], list[Credit]]
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -84,42 +89,54 @@ def scan(
 
     with pool_map(workers) as run, signature_folder(len(documents)) as directory:
         store = fingerprint_corpus(
-            texts, hasher, params.align.shingle_size, directory, run, progress=lambda done, total: report("fingerprint", done, total)
+            texts, hasher, params.align.shingle_size, directory, run, even_share(len(texts), FINGERPRINT_TASK, workers),
+            progress=lambda done, total: report("fingerprint", done, total),
         )
         if frequencies is None:
             frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
         report("candidates", 0, store.bands)
         pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run, focus=focus)
         report("candidates", store.bands, store.bands)
-        tasks = [[(p.first, p.second) for p in pairs[start : start + ALIGN_TASK]] for start in range(0, len(pairs), ALIGN_TASK)]
+        size = even_share(len(pairs), ALIGN_TASK, workers)
+        tasks = [[(p.first, p.second) for p in pairs[start : start + size]] for start in range(0, len(pairs), size)]
         involved = [{doc for pair in task for doc in pair} for task in tasks]
         task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)
         locations = ({doc: (store.locate(doc), store.locate_tokens(doc)) for doc in docs} for docs in involved)
-        alignments: list[Alignment] = []
-        for done, found in enumerate(run(align_task, tasks, task_texts, locations, repeat(params.align)), start=1):
-            alignments.extend(found)
-            report("align", min(done * ALIGN_TASK, len(pairs)), len(pairs))
+        aligned = run(align_task, tasks, task_texts, locations, repeat(params.align))
         # The later stages read the tokens and shingles fingerprinting kept, before they are removed.
         shingles = DocumentShingles(
             documents, params.align.shingle_size, lambda doc: (read_tokens(store.locate_tokens(doc)), read_shingles(store.locate(doc)))
         )
+        registry = for_documents(documents)
+        alignments: list[Alignment] = []
+        for done, found in enumerate(aligned, start=1):
+            alignments.extend(found)
+            report("align", min(done * size, len(pairs)), len(pairs))
+        # Workers search the texts a family may hold for speech and credit cues while this process
+        # takes out furniture and common wording (a pool's map submits its tasks at once). In one
+        # process the later stages search only the texts that families still hold.
+        aligned_docs = sorted({doc for a in alignments for doc in (a.first, a.second)})
+        cues = run(text_cues, batched([(doc, texts[doc]) for doc in aligned_docs], CUE_TASK), repeat(registry)) if workers > 1 else ()
         alignments, boilerplate = remove_furniture(alignments, shingles, frequencies, params.align.min_words)
-        return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate)
+        return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate, registry, cues)
 
 
 def conclude(
     clustered: list[Family], shingles: DocumentShingles, params: ScanParams, candidate_count: int, began: float,
-    frequencies: ShingleFrequencies, boilerplate: list[Boilerplate],
+    frequencies: ShingleFrequencies, boilerplate: list[Boilerplate], registry: Registry | None = None, cues: Iterable[list[TextCues]] = (),
 ) -> ScanResult:
     """The stages after clustering, whichever engine found the families (and the furniture taken
     out of their alignments): common wording out, shared quotes apart, origins, an outlet's stock
-    text, credit and wire, lineage and order."""
+    text, credit and wire, lineage and order. ``cues`` found ahead (``text_cues``) are read only
+    after common wording is out; the stages find any others themselves."""
     documents = shingles.documents
     families, common = weigh_evidence(clustered, shingles, frequencies, params.align.min_evidence)
-    families = attribute(separate_shared_quotes(families, shingles), documents)
+    found = [cue for batch in cues for cue in batch]
+    speech = {doc: spans for doc, spans, _ in found}
+    families = attribute(separate_shared_quotes(families, shingles, speech), documents)
     mark_stock(families, documents)
-    registry = for_documents(documents)
-    credits = credit_families(families, documents, registry)
+    registry = for_documents(documents) if registry is None else registry
+    credits = credit_families(families, documents, registry, {documents[doc].id: credits for doc, _, credits in found})
     trace_lineage(families, documents, registry)
     infer_order(families, documents, registry)
     return ScanResult(
@@ -133,6 +150,11 @@ def conclude(
         credits=credits,
         common=common,
     )
+
+
+def text_cues(texts: list[tuple[int, str]], registry: Registry) -> list[TextCues]:
+    """Speech and credit cues of (document, text) pairs: one task of a scan."""
+    return [(doc, quotations(text), cue_credits(text, registry)) for doc, text in texts]
 
 
 def align_task(

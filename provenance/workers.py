@@ -22,6 +22,14 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def even_share(items: int, most: int, workers: int) -> int:
+    """A task size of at most ``most`` that cuts ``items`` into a multiple of ``workers`` tasks of
+    about equal size, so that no worker waits idle for the last task of another."""
+    tasks = -(-max(items, 1) // most)
+    tasks = -(-tasks // workers) * workers
+    return -(-max(items, 1) // tasks)
+
+
 def worker_count(requested: int | None, documents: int) -> int:
     """``requested`` processes (default: one per core), or one for a job under ``PARALLEL_FROM``."""
     return (requested or os.cpu_count() or 1) if documents >= PARALLEL_FROM else 1

@@ -10,6 +10,7 @@ import pytest
 from provenance import bbc_news, scan
 from provenance.attribute import COPY, ORIGIN, Member, ReuseFamily, Wire
 from provenance.boilerplate import Boilerplate
+from provenance.report import to_json
 from provenance.news_benchmark import FURNITURE, KINDS, STOCK_PHRASES, NewsCase, Span, make_news_benchmark, split_articles
 from provenance.wire_benchmark import AGENCIES
 from provenance.news_evaluate import read_labels, score_news
@@ -160,3 +161,23 @@ def test_the_hand_labels_cover_the_text_they_were_made_on(dev):
     first = labels[0].spans[0]
     changed = [replace(d, text=d.text[: first.start] + "x" + d.text[first.start + 1 :]) if d.id == first.doc else d for d in dev.documents]
     assert read_labels(path, changed)[1] == 1
+
+
+def test_worker_processes_find_the_credits_quotes_and_wire_one_process_finds(dev, monkeypatch):
+    """With workers, speech and credit cues are searched for ahead, in the pool, while this process
+    weighs the families: the report is the one a single process writes, on text with all of them,
+    and this process searches no text itself."""
+    from provenance import credit, quotes
+
+    searched = []
+    for module, name in ((credit, "cue_credits"), (quotes, "quotations")):
+        found = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, found=found, name=name: searched.append(name) or found(*args))
+    alone = to_json(scan(dev.documents, workers=1))
+    assert {"cue_credits", "quotations"} <= set(searched)
+    searched.clear()
+    shared = to_json(scan(dev.documents, workers=2))
+    assert searched == [] and shared == alone
+    members = [m for family in alone["clusters"] for m in family["members"]]
+    assert {"copied", "shared-quote"} <= {family["kind"] for family in alone["clusters"]}
+    assert any(family["wire"] for family in alone["clusters"]) and any(m["credit"] == "credited" for m in members)

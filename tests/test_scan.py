@@ -57,3 +57,14 @@ def test_worker_processes_give_the_same_result_as_one_process(monkeypatch):
 
     assert spans(shared) == spans(alone) and len(alone.families) >= len(truth) // 2
     assert shared.candidate_pairs == alone.candidate_pairs
+
+
+def test_tasks_split_evenly_over_the_workers():
+    from provenance.workers import even_share
+
+    for items, most, workers in [(2225, 256, 2), (4190, 256, 2), (300, 256, 1), (10, 256, 4), (512, 256, 2), (1, 256, 2)]:
+        size = even_share(items, most, workers)
+        tasks = -(-items // size)
+        assert size <= most and tasks * size - items < tasks  # no task more than one item short of another
+        assert tasks % workers == 0 or items < workers  # each worker takes as many tasks
+    assert even_share(2225, 256, 2) == 223  # ten tasks, five for each worker, where 256 made nine
