@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .align import Alignment
+from .arrays import distinct
 from .cluster import Family, cluster
 from .corpus import Document
 from .evidence import COMMON_DOCUMENTS, COMMON_SHARE
@@ -154,7 +155,7 @@ def _topical(group: Family, shingles: DocumentShingles, frequencies: ShingleFreq
     uncommon = {}
     for m in group.members:
         if m.doc not in uncommon and len(uncommon) < TOPICAL_SAMPLE:
-            buckets = np.unique(shingles.outside(m.doc, m.start, m.end))
+            buckets = distinct(shingles.outside(m.doc, m.start, m.end))
             uncommon[m.doc] = buckets[frequencies.of_buckets(buckets) < common_at]
     held = list(uncommon.values())
     pairs = [(a, b) for i, a in enumerate(held) for b in held[i + 1 :]]

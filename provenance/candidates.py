@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import repeat
 import numpy as np
 
+from .arrays import distinct
 from .signatures import SignatureStore, band_agreement
 from .workers import Mapper
 
@@ -35,7 +36,7 @@ class CandidatePair:
 
 def document_keys(keys: np.ndarray, bands: int) -> np.ndarray:
     """The distinct keys of a document's passages (``band_keys``) in its first ``bands`` bands, as int64."""
-    return np.unique(keys[:, :bands]).view(np.int64)
+    return distinct(keys[:, :bands]).view(np.int64)
 
 
 def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -51,8 +52,8 @@ def shared_key_pairs(keys: list[np.ndarray], rank: np.ndarray, clique_limit: int
     for band in range(bands):
         column = np.concatenate([k[:, band] for k in keys])
         codes = _band_links(column, owner, rank, clique_limit)
-        found.append(np.unique(owner[codes // len(owner)] * len(keys) + owner[codes % len(owner)]))
-    pairs = np.unique(np.concatenate(found))
+        found.append(distinct(owner[codes // len(owner)] * len(keys) + owner[codes % len(owner)]))
+    pairs = distinct(np.concatenate(found))
     return pairs // len(keys), pairs % len(keys)
 
 
@@ -80,7 +81,7 @@ def candidate_pairs(
         links = list(map(_links_of_band, repeat(store), range(store.bands), repeat(rank), repeat(clique_limit)))
     else:
         links = [_focus_links(store, rank, clique_limit, focus)]
-    codes = np.unique(np.concatenate(links))
+    codes = distinct(np.concatenate(links))
     first, second = codes // n_windows, codes % n_windows
     groups = [list(range(start, store.bands, 4)) for start in range(min(4, store.bands))]
     agree = sum(map(_agreement_of_bands, repeat(store), groups, repeat(first), repeat(second)))
@@ -112,7 +113,7 @@ def _focus_links(store: SignatureStore, rank: np.ndarray, clique_limit: int, foc
     windows, buckets, numbered = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)], 0
     for band in range(store.bands if mine.start < mine.stop else 0):
         column = store.band(band)
-        keys = np.unique(column[mine])
+        keys = distinct(column[mine])
         # The keys' low bits rule most entries out before the search that numbers the rest.
         low = np.zeros(1 << _FILTER_BITS, dtype=bool)
         low[keys & _FILTER_MASK] = True
@@ -192,7 +193,7 @@ def bucket_links(column: np.ndarray, owner: np.ndarray, rank: np.ndarray, clique
     sizes = np.diff(np.concatenate((run_starts, [len(keys)])))
     firsts, seconds = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     # Buckets of one size at a time, all of them in one vectorized step.
-    for size in np.unique(sizes[sizes > 1]).tolist():
+    for size in distinct(sizes[sizes > 1]).tolist():
         members = run_starts[sizes == size][:, None] + np.arange(size)  # (buckets, size) positions
         if size <= clique_limit:
             i, j = np.triu_indices(size, k=1)

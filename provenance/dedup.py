@@ -22,6 +22,7 @@ from itertools import repeat
 import numpy as np
 import xxhash
 
+from .arrays import distinct
 from .attribute import COPY, union_length
 from .candidates import shared_key_pairs
 from .corpus import Document
@@ -165,7 +166,7 @@ def _profiles(texts: list[str], hasher: PassageHasher, shingle_size: int, bands:
         tokens = tokenize(text)
         fp = fingerprint(tokens, hasher, shingle_size)
         words = xxhash.xxh3_128_intdigest("\x1f".join(tokens.words).encode("utf-8"))
-        found.append((words, np.unique(fp.shingles), band_keys(fp.signatures)[:, :bands].copy()))  # not views: the signatures go
+        found.append((words, distinct(fp.shingles), band_keys(fp.signatures)[:, :bands].copy()))  # not views: the signatures go
     return found
 
 

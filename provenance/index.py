@@ -35,6 +35,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from .arrays import distinct
 from .candidates import document_keys
 from .corpus import CorpusError, Document
 from .dates import parse_published
@@ -101,11 +102,11 @@ def is_index_file(path: Path) -> bool:
 def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
     """A text's index band keys and the distinct shingle buckets it holds."""
     signed = sign(text, hasher, shingle_size)
-    return document_keys(signed.keys, INDEX_BANDS), np.unique(bucket_of(signed.shingles)).astype(np.int32)
+    return document_keys(signed.keys, INDEX_BANDS), distinct(bucket_of(signed.shingles)).astype(np.int32)
 
 
 def _buckets(text: str, shingle_size: int) -> np.ndarray:
-    return np.unique(bucket_of(shingle_hashes(tokenize(text).words, shingle_size))).astype(np.int32)
+    return distinct(bucket_of(shingle_hashes(tokenize(text).words, shingle_size))).astype(np.int32)
 
 
 _worker: dict = {}

@@ -23,6 +23,8 @@ import sqlite3
 
 import numpy as np
 
+from .arrays import distinct
+
 BLOCK = 64  # pairs per stored block: a lookup reads one block (768 bytes, five to a page) per key it seeks
 FANOUT = 4  # segments of one level merged at once
 MAX_SEGMENT_KEYS = 1 << 24  # a merge holds about 24 bytes per pair in memory: 400 MB at most
@@ -69,7 +71,7 @@ class KeyStore:
     def lookup(self, probe: np.ndarray) -> np.ndarray:
         """The document row of every stored pair whose key is in ``probe`` (int64), removed
         documents left out: a document appears once per key it shares with the probe."""
-        probe = np.unique(probe.astype(_KEY))
+        probe = distinct(probe.astype(_KEY))
         found = [np.empty(0, dtype=_DOC)]
         if len(probe) == 0:
             return found[0].astype(np.int64)
@@ -92,7 +94,7 @@ class KeyStore:
             return np.empty(0, dtype=_DOC)
         starts = np.cumsum(sizes) - sizes
         holding = np.searchsorted(starts, at, "right") - 1  # which of the blocks read holds each pair
-        wanted = np.unique(holding)
+        wanted = distinct(holding)
         wanted_sizes, docs = self._column(segment, blocks[wanted], "docs", _DOC)
         wanted_starts = np.cumsum(wanted_sizes) - wanted_sizes
         return docs[at - starts[holding] + wanted_starts[np.searchsorted(wanted, holding)]]
@@ -173,7 +175,7 @@ def _blocks_holding(fences: np.ndarray, probe: np.ndarray) -> np.ndarray:
     first = np.maximum(np.searchsorted(fences, probe, "left") - 1, 0)
     last = np.searchsorted(fences, probe, "right") - 1
     present = last >= 0
-    return np.unique(_spans(first[present], last[present] + 1))
+    return distinct(_spans(first[present], last[present] + 1))
 
 
 def _spans(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

@@ -26,6 +26,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from .arrays import distinct
 from .corpus import Document
 from .dates import parse_published
 from .fingerprint import PassageHasher
@@ -293,7 +294,7 @@ class RedisIndex(ArchiveIndex):
         keys = self.keys_of(text)
         if len(keys) == 0:
             return []
-        buckets = np.unique(keys & ((1 << BUCKET_BITS) - 1))
+        buckets = distinct(keys & ((1 << BUCKET_BITS) - 1))
         stored = self.server.mget([self._key("b", int(b)) for b in buckets])
         pairs = np.concatenate([self._pairs(blob) for blob in stored if blob] or [np.empty(0, dtype=PAIR)])
         rows, shared = np.unique(pairs["row"][np.isin(pairs["key"], keys)], return_counts=True)

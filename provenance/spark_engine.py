@@ -34,6 +34,7 @@ import numpy as np
 
 from . import __version__
 from .align import Alignment
+from .arrays import distinct
 from .candidates import MIN_ESTIMATE, bucket_links
 from .cluster import alignment_spans, families_of, overlap_links
 from .corpus import CorpusError, Document, document_from, load_corpus
@@ -342,7 +343,7 @@ def _link_batches(batches, shared):
     packed = b"".join(blob for batch in batches for blob in batch.column("entries").to_pylist())
     entries = np.frombuffer(packed, dtype=_ENTRY)
     band, key, doc, window = (entries[name] for name in ("band", "key", "doc", "window"))
-    for number in np.unique(band).tolist():
+    for number in distinct(band).tolist():
         chosen = np.flatnonzero(band == number)
         chosen = chosen[np.lexsort((window[chosen], doc[chosen]))]  # the owner of each entry ascends
         first, second = bucket_links(key[chosen], doc[chosen], rank, params.clique_limit)

@@ -397,7 +397,7 @@ def test_writes_refused_without_a_token_file_saying_how_to_enable_them(archive, 
 def test_a_request_over_the_time_limit_is_503_and_the_server_goes_on(archive):
     server = Service("--index", archive, "--timeout", "0.15")
     try:
-        slow = filler(random.Random(4), 40_000) + "\n\n" + LIFT
+        slow = filler(random.Random(4), 400_000) + "\n\n" + LIFT  # 3 MB: a check of it takes a second or more
         one_line_error(server.post("/api/v1/check", {"text": slow}), 503, "longer than 0.15 s (--timeout)")
         time.sleep(0.5)  # the check abandoned still runs to its end
         assert server.get("/api/v1/health").status == 200
@@ -407,7 +407,7 @@ def test_a_request_over_the_time_limit_is_503_and_the_server_goes_on(archive):
 
 def test_sigterm_lets_the_checks_in_flight_end(archive):
     server = Service("--index", archive)
-    slow = {"text": filler(random.Random(5), 40_000) + "\n\n" + LIFT}
+    slow = {"text": filler(random.Random(5), 400_000) + "\n\n" + LIFT}  # a second or more each: in flight at the signal
     answers, finished = [], []
 
     def check():
