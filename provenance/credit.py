@@ -233,14 +233,14 @@ def _time(document: Document) -> float:
 
 
 def credit_families(
-    families: list[ReuseFamily], documents: list[Document], registry: Registry | None = None, cues: dict[int, list[Credit]] | None = None
+    families: list[ReuseFamily], documents: list[Document], registry: Registry | None = None, cues_found: dict[str, list[Credit]] | None = None
 ) -> dict[str, list[Credit]]:
     """Name the sources every member's own text credits near its passage, name the agency of wire
     families, and judge each copy's credit (an origin may credit a source too: the Associated Press
-    for a statement it reports). ``cues`` holds the ``cue_credits`` of documents (by id) already
-    searched; others are searched here. Returns the credits found in each member's document."""
+    for a statement it reports). ``cues_found`` holds the ``cue_credits`` of documents (by id)
+    already searched; others are searched here. Returns the credits found in each member's document."""
     registry = registry or for_documents(documents)
-    searched = cues or {}
+    searched = cues_found or {}
     by_id = {d.id: d for d in documents}
     copied: dict[str, list[tuple[int, int]]] = {}
     for family in families:
@@ -259,7 +259,9 @@ def credit_families(
     own_of = {source: own_names(source, registry) for source in carriers}
     agencies_named = {source: agencies_of(source, registry) for source in carriers}
     found = {doc: list(credits) for doc, credits in cues.items()}
-    # A corpus has far fewer outlets than families: names are looked for once per outlets named.
+    # A corpus has far fewer outlets than families, and many families share a member: the outlets
+    # a family's origins name are compiled once per such set of outlets, and looked for in a member's
+    # text once per member and set.
     names_of: dict[tuple[str, ...], list[tuple[Outlet, str, re.Pattern]]] = {}
     credits_of: dict[tuple[str, tuple[str, ...]], list[Credit]] = {}
     for family in families:

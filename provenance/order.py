@@ -41,13 +41,13 @@ def infer_order(families: list[ReuseFamily], documents: list[Document], registry
                         return found
         return found
 
-    own_names: dict[str | None, set[str]] = {}  # per outlet: a corpus has far fewer outlets than members
+    own_of: dict[str | None, set[str]] = {}  # per outlet: a corpus has far fewer outlets than members
 
     def own(doc: str) -> set[str]:
         source = by_id[doc].source
-        if source not in own_names:
-            own_names[source] = own_outlet(source, registry)
-        return own_names[source]
+        if source not in own_of:
+            own_of[source] = own_outlet(source, registry)
+        return own_of[source]
 
     for family in (f for f in families if len(f.members) <= MEMBERS_WEIGHED):
         for member in family.members:

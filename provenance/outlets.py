@@ -75,6 +75,13 @@ class Registry:
         self._exact = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, exact))})(?!\w)") if exact else None
         self._folded = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, folded))})(?!\w)", re.IGNORECASE) if folded else None
 
+    def __reduce__(self):
+        # Sent to a worker process as its own outlets alone: the shipped registry is each process's
+        # own, and a registry received again (one per task) is not compiled again.
+        if self is shipped():
+            return shipped, ()
+        return _received, (tuple(self.outlets), self.parent)
+
     def resolve(self, phrase: str) -> Outlet | None:
         """The outlet a phrase names ("this AFP report" -> AFP, "Russian news agency Interfax" ->
         Interfax); the longest name wins, and a phrase naming none is no credit."""
@@ -161,3 +168,8 @@ def shipped() -> Registry:
 def for_documents(documents) -> Registry:
     """The shipped registry with these documents' outlets added."""
     return shipped().with_sources((d.source, d.url) for d in documents)
+
+
+@lru_cache(maxsize=4)
+def _received(outlets: tuple[Outlet, ...], parent: Registry | None) -> Registry:
+    return Registry(outlets, parent)

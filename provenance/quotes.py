@@ -122,7 +122,7 @@ def narrative_runs(tokens: Tokens, speech: list[tuple[int, int]]) -> np.ndarray:
 def narrative_run(tokens: Tokens, runs: np.ndarray, start: int, end: int) -> int:
     """The longest run of the words in [start, end) that lie outside speech (``narrative_runs``)."""
     first, stop = np.searchsorted(tokens.starts, [start, end])
-    return max(0, int((np.minimum(runs[:, 1], stop) - np.maximum(runs[:, 0], first)).max(initial=0)))
+    return int((np.minimum(runs[:, 1], stop) - np.maximum(runs[:, 0], first)).max(initial=0))
 
 
 def separate_shared_quotes(families: list[Family], shingles: DocumentShingles, speech: dict[int, list[tuple[int, int]]] | None = None) -> list[Family]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 import numpy as np
 
@@ -27,14 +27,19 @@ from .fingerprint import PassageHasher
 from .frequency import DocumentShingles, ShingleFrequencies
 from .normalize import tokenize
 from .signatures import ShingleLocation, TokenLocation, fingerprint_corpus, read_shingles, read_tokens, signature_folder
-from .workers import batched, even_share, pool_map, worker_count
+from .workers import pool_map, task_bounds, worker_count
 
 FINGERPRINT_TASK = 256  # texts fingerprinted per task, at most
 ALIGN_TASK = 256  # candidate pairs aligned per task, at most: their shared shingles are found in one go
-CUE_TASK = 64  # texts searched for speech and credit cues per task
+CUE_TASK = 64  # texts searched for speech and credit cues per task, at most: small, so that this
+# process, which reads them in order as it works, seldom waits for the one task still running
 
-# A text's cues, found ahead by a worker: (document, its speech spans, its credit cues).
-TextCues = tuple[int, list[tuple[int, int]], list[Credit]]
+class TextCues(NamedTuple):
+    """A text's cues, found ahead by a worker."""
+
+    doc: int
+    speech: list[tuple[int, int]]
+    credits: list[Credit]
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
@@ -89,16 +94,15 @@ def scan(
 
     with pool_map(workers) as run, signature_folder(len(documents)) as directory:
         store = fingerprint_corpus(
-            texts, hasher, params.align.shingle_size, directory, run, even_share(len(texts), FINGERPRINT_TASK, workers),
-            progress=lambda done, total: report("fingerprint", done, total),
+            texts, hasher, params.align.shingle_size, directory, run, FINGERPRINT_TASK,
+            progress=lambda done, total: report("fingerprint", done, total), workers=workers,
         )
         if frequencies is None:
             frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
         report("candidates", 0, store.bands)
         pairs = candidate_pairs(store, rank_by_time(documents), params.clique_limit, map=run, focus=focus)
         report("candidates", store.bands, store.bands)
-        size = even_share(len(pairs), ALIGN_TASK, workers)
-        tasks = [[(p.first, p.second) for p in pairs[start : start + size]] for start in range(0, len(pairs), size)]
+        tasks = [[(p.first, p.second) for p in pairs[start:stop]] for start, stop in task_bounds(len(pairs), ALIGN_TASK, workers)]
         involved = [{doc for pair in task for doc in pair} for task in tasks]
         task_texts = ({doc: texts[doc] for doc in docs} for docs in involved)
         locations = ({doc: (store.locate(doc), store.locate_tokens(doc)) for doc in docs} for docs in involved)
@@ -109,14 +113,17 @@ def scan(
         )
         registry = for_documents(documents)
         alignments: list[Alignment] = []
-        for done, found in enumerate(aligned, start=1):
+        done = 0
+        for task, found in zip(tasks, aligned):
             alignments.extend(found)
-            report("align", min(done * size, len(pairs)), len(pairs))
+            done += len(task)
+            report("align", done, len(pairs))
         # Workers search the texts a family may hold for speech and credit cues while this process
         # takes out furniture and common wording (a pool's map submits its tasks at once). In one
         # process the later stages search only the texts that families still hold.
         aligned_docs = sorted({doc for a in alignments for doc in (a.first, a.second)})
-        cues = run(text_cues, batched([(doc, texts[doc]) for doc in aligned_docs], CUE_TASK), repeat(registry)) if workers > 1 else ()
+        cue_tasks = [[(doc, texts[doc]) for doc in aligned_docs[start:stop]] for start, stop in task_bounds(len(aligned_docs), CUE_TASK, workers)]
+        cues = run(text_cues, cue_tasks, repeat(registry)) if workers > 1 else ()
         alignments, boilerplate = remove_furniture(alignments, shingles, frequencies, params.align.min_words)
         return conclude(cluster(alignments), shingles, params, len(pairs), began, frequencies, boilerplate, registry, cues)
 
@@ -132,11 +139,11 @@ def conclude(
     documents = shingles.documents
     families, common = weigh_evidence(clustered, shingles, frequencies, params.align.min_evidence)
     found = [cue for batch in cues for cue in batch]
-    speech = {doc: spans for doc, spans, _ in found}
+    speech = {cue.doc: cue.speech for cue in found}
     families = attribute(separate_shared_quotes(families, shingles, speech), documents)
     mark_stock(families, documents)
     registry = for_documents(documents) if registry is None else registry
-    credits = credit_families(families, documents, registry, {documents[doc].id: credits for doc, _, credits in found})
+    credits = credit_families(families, documents, registry, {documents[cue.doc].id: cue.credits for cue in found})
     trace_lineage(families, documents, registry)
     infer_order(families, documents, registry)
     return ScanResult(
@@ -154,7 +161,7 @@ def conclude(
 
 def text_cues(texts: list[tuple[int, str]], registry: Registry) -> list[TextCues]:
     """Speech and credit cues of (document, text) pairs: one task of a scan."""
-    return [(doc, quotations(text), cue_credits(text, registry)) for doc, text in texts]
+    return [TextCues(doc, quotations(text), cue_credits(text, registry)) for doc, text in texts]
 
 
 def align_task(

@@ -30,6 +30,7 @@ import numpy as np
 
 from .fingerprint import PassageHasher, band_keys, fingerprint
 from .normalize import Tokens, tokenize
+from .workers import task_bounds
 
 _KEY = np.dtype("<u8")
 _SHINGLE = np.dtype("<u4")
@@ -195,14 +196,22 @@ def signature_folder(documents: int) -> Iterator[Path | None]:
 
 
 def fingerprint_corpus(
-    texts: list[str], hasher: PassageHasher, shingle_size: int, directory: Path | None, map=map, chunk_size: int = 256, progress=None
+    texts: list[str],
+    hasher: PassageHasher,
+    shingle_size: int,
+    directory: Path | None,
+    map=map,
+    chunk_size: int = 256,
+    progress=None,
+    workers: int = 1,
 ) -> SignatureStore:
     """Fingerprint every text into chunk files in ``directory``, or into memory without one; ``map``
-    may be a process pool's. ``progress(done, total)`` is called as chunks are done."""
+    may be a process pool's, of ``workers`` processes, which take chunks of at most ``chunk_size``
+    texts. ``progress(done, total)`` is called as chunks are done."""
     store = SignatureStore(hasher.num_perm // 2)
-    starts = range(0, len(texts), chunk_size)
-    paths = [directory / f"signatures-{number:06d}.bin" if directory else None for number in range(len(starts))]
-    chunks = [texts[start : start + chunk_size] for start in starts]
+    bounds = task_bounds(len(texts), chunk_size, workers)
+    paths = [directory / f"signatures-{number:06d}.bin" if directory else None for number in range(len(bounds))]
+    chunks = [texts[start:stop] for start, stop in bounds]
     done = 0
     for (chunk, counts), texts_done in zip(map(write_chunk, paths, chunks, repeat(hasher), repeat(shingle_size)), chunks):
         store.add(chunk, counts)

@@ -22,12 +22,14 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def even_share(items: int, most: int, workers: int) -> int:
-    """A task size of at most ``most`` that cuts ``items`` into a multiple of ``workers`` tasks of
-    about equal size, so that no worker waits idle for the last task of another."""
-    tasks = -(-max(items, 1) // most)
-    tasks = -(-tasks // workers) * workers
-    return -(-max(items, 1) // tasks)
+def task_bounds(items: int, most: int, workers: int) -> list[tuple[int, int]]:
+    """Cut ``range(items)`` into tasks of at most ``most`` items as (start, stop), whose sizes differ
+    by one at most and whose number is a multiple of ``workers`` (when there are that many items),
+    so that no worker waits idle for the last task of another."""
+    tasks = -(-items // most)
+    tasks = min(items, -(-tasks // workers) * workers)
+    edges = [task * items // tasks for task in range(tasks + 1)] if tasks else [0]
+    return list(zip(edges, edges[1:]))
 
 
 def worker_count(requested: int | None, documents: int) -> int:

@@ -167,8 +167,12 @@ def test_worker_processes_find_the_credits_quotes_and_wire_one_process_finds(dev
     """With workers, speech and credit cues are searched for ahead, in the pool, while this process
     weighs the families: the report is the one a single process writes, on text with all of them,
     and this process searches no text itself."""
-    from provenance import credit, quotes
+    from provenance import credit, quotes, workers
 
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10)
+    spawned = []
+    real_pool = workers.ProcessPoolExecutor
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", lambda count: spawned.append(count) or real_pool(count))
     searched = []
     for module, name in ((credit, "cue_credits"), (quotes, "quotations")):
         found = getattr(module, name)
@@ -177,7 +181,7 @@ def test_worker_processes_find_the_credits_quotes_and_wire_one_process_finds(dev
     assert {"cue_credits", "quotations"} <= set(searched)
     searched.clear()
     shared = to_json(scan(dev.documents, workers=2))
-    assert searched == [] and shared == alone
+    assert spawned == [2] and searched == [] and shared == alone
     members = [m for family in alone["clusters"] for m in family["members"]]
     assert {"copied", "shared-quote"} <= {family["kind"] for family in alone["clusters"]}
     assert any(family["wire"] for family in alone["clusters"]) and any(m["credit"] == "credited" for m in members)

@@ -60,11 +60,16 @@ def test_worker_processes_give_the_same_result_as_one_process(monkeypatch):
 
 
 def test_tasks_split_evenly_over_the_workers():
-    from provenance.workers import even_share
+    from itertools import accumulate
 
-    for items, most, workers in [(2225, 256, 2), (4190, 256, 2), (300, 256, 1), (10, 256, 4), (512, 256, 2), (1, 256, 2)]:
-        size = even_share(items, most, workers)
-        tasks = -(-items // size)
-        assert size <= most and tasks * size - items < tasks  # no task more than one item short of another
-        assert tasks % workers == 0 or items < workers  # each worker takes as many tasks
-    assert even_share(2225, 256, 2) == 223  # ten tasks, five for each worker, where 256 made nine
+    from provenance.workers import task_bounds
+
+    for items in range(0, 1200):
+        for most, workers in ((256, 1), (256, 2), (64, 4), (256, 16)):
+            bounds = task_bounds(items, most, workers)
+            sizes = [stop - start for start, stop in bounds]
+            assert [start for start, _ in bounds] == [0, *accumulate(sizes)][:-1] and sum(sizes) == items
+            assert all(0 < size <= most for size in sizes) and max(sizes, default=0) - min(sizes, default=0) <= 1
+            # Each worker takes as many tasks, and no more tasks are made than the cap and the workers need.
+            assert len(bounds) % workers == 0 or len(bounds) == items < workers
+            assert len(bounds) <= max(workers, -(-items // most) + workers - 1)

@@ -154,3 +154,16 @@ def test_a_tag_is_an_agency_s_name_alone_and_a_punctuation_source_names_nobody()
 
     assert [c.name for c in cue_credits("WASHINGTON (AP) - Sen. Casey (D-PA) said on Monday.", registry)] == ["AP"]
     assert registry.resolve("LONDON - the minister") is None and registry.names_of("-") == set()
+
+
+def test_a_registry_sent_to_a_worker_resolves_as_it_did_and_carries_only_the_corpus_outlets():
+    import pickle
+
+    registry = shipped().with_sources([("Hot Air", "https://hotair.com/a"), ("Gulf Times (AFP)", "https://www.gulf-times.com/b")])
+    sent = pickle.dumps(registry)
+    received = pickle.loads(sent)
+    assert len(sent) < len(pickle.dumps(shipped().outlets)) / 10 and received.parent is shipped()
+    for phrase in ("Hot Air reported", "hotair.com", "this AFP report", "the Associated Press said"):
+        assert received.resolve(phrase) == registry.resolve(phrase)
+    assert received.by_url("https://hotair.com/2024/x") == registry.by_url("https://hotair.com/2024/x") is not None
+    assert pickle.loads(sent) is received  # a registry received again is not compiled again
