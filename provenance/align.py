@@ -39,6 +39,7 @@ class AlignParams:
     min_similarity: float = 0.5  # word-level similarity of the two spans
     min_run: int = 5  # a passage must share at least one run of this many words verbatim
     min_evidence: float = 12.0  # words of evidence a passage needs, common wording weighed less (provenance.evidence)
+    ocr: bool = False  # texts read in the normal form of OCR'd text (normalize.tokenize)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,16 @@ _ENCODING_OPTION = typer.Option(
 _QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No warnings or progress bar on stderr.")
 
 
+_OCR_OPTION = typer.Option(
+    False, "--ocr",
+    help="The texts are OCR'd: words are read with OCR's common misreadings folded (rn/m, c/e, l/1/I, 0/O ...). An index keeps the setting it was built with.",
+)
+
+
+def _read_as_ocr(ocr: bool) -> ScanParams:
+    return replace(_DEFAULTS, align=replace(_DEFAULTS.align, ocr=ocr))
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
@@ -117,13 +127,14 @@ def scan_command(
     show_boilerplate: bool = typer.Option(False, "--show-boilerplate", help="Also list the site furniture and common wording left out (tables only; JSON always has them)."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine's cores) or spark (PySpark; needs 'provenance[spark]' and Java 17+)."),
     master: Optional[str] = typer.Option(None, "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark; default spark-submit's, else local[*])."),
+    ocr: bool = _OCR_OPTION,
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:
         _fail("give a CORPUS or --db INDEX to scan")
     if output_format is ScanFormat.parquet and (engine is not Engine.spark or output is None):
         _fail("--format parquet writes a folder with the spark engine: add --engine spark and -o FOLDER")
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity, min_evidence=min_evidence))
+    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity, min_evidence=min_evidence, ocr=ocr))
     documents = []
     try:
         if db is not None:
@@ -223,6 +234,7 @@ def dedup_command(
     strip: bool = typer.Option(False, "--strip-reused", help="Keep every document, with the passages first published elsewhere cut out."),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
+    ocr: bool = _OCR_OPTION,
 ) -> None:
     """Drop near-duplicate documents (reruns, light edits, wire updates, excerpts), keeping the original."""
     try:
@@ -233,11 +245,11 @@ def dedup_command(
         documents = loaded.documents
         with _ProgressBar(disabled=quiet) as progress:
             if strip:
-                texts, cuts = strip_reused(documents, progress=progress)
+                texts, cuts = strip_reused(documents, _read_as_ocr(ocr), progress=progress)
                 lines = as_read(documents, texts)
                 summary, report_text = strip_table(documents, cuts), dumps_strip(len(documents), cuts)
             else:
-                result = dedup(documents, DedupParams(threshold, keep.value), progress=progress)
+                result = dedup(documents, DedupParams(threshold, keep.value), _read_as_ocr(ocr), progress=progress)
                 lines = as_read(doc for doc, kept in zip(documents, result.kept) if kept)
                 summary, report_text = dedup_table(result), dumps_dedup(result)
         _write_file(output, lines)
@@ -262,13 +274,14 @@ def index_add(
     batch_size: int = typer.Option(5000, "--batch-size", min=1, help="Documents per transaction (larger is faster to build)."),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
+    ocr: bool = _OCR_OPTION,
 ) -> None:
     """Add documents to the index; an id added before is replaced if its text changed."""
     path = db or _default_db()
     try:
         loaded = load_corpus(corpus, fallback_encoding)
         _warn(loaded.warnings, quiet)
-        with open_index(path) as index, _ProgressBar(disabled=quiet) as report:
+        with open_index(path, _read_as_ocr(True) if ocr else None) as index, _ProgressBar(disabled=quiet) as report:
             done = 0
 
             def advance(count: int) -> None:
@@ -318,12 +331,13 @@ def check_command(
     allow: List[str] = typer.Option([], "--allow", help="A licensed source (outlet or wire): reported, never failing. Repeatable."),
     strict: bool = typer.Option(False, "--strict", help="Credited reuse fails too."),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
+    ocr: bool = _OCR_OPTION,
 ) -> None:
     """Check drafts against an archive. Exit 0: nothing uncredited over the limit; 1: reuse found; 2: bad input."""
     policy = Policy(min_words=min_words, max_share=max_share, allow=tuple(allow), strict=strict)
     try:
         documents = load_drafts(drafts, fallback_encoding)
-        with _archive(against, fallback_encoding) as index:
+        with _archive(against, fallback_encoding, ocr) as index:
             reports = [check_draft(draft, index, policy) for draft in documents]
     except CorpusError as error:
         _fail(str(error))
@@ -367,11 +381,12 @@ def serve_command(
     serve.serve(settings, sock)
 
 
-def _archive(against: str, fallback_encoding: Optional[str]):
-    """An index as it is, or a corpus put into a throwaway in-memory index."""
+def _archive(against: str, fallback_encoding: Optional[str], ocr: bool):
+    """An index as it is (``ocr``: asked to have been built with --ocr), or a corpus put into a
+    throwaway in-memory index."""
     if is_redis_url(against) or is_index_file(Path(against)):
-        return open_index(against, create=False)
-    index = Index(":memory:")
+        return open_index(against, _read_as_ocr(True) if ocr else None, create=False)
+    index = Index(":memory:", _read_as_ocr(ocr))
     index.add(load_corpus(against, fallback_encoding).documents)
     return index
 

@@ -88,9 +88,12 @@ class DocumentShingles:
     for all the stages that weigh them: read from ``stored(doc)`` (tokens and shingle hashes, as a
     scan's fingerprinting kept them) when given, else tokenized here."""
 
-    def __init__(self, documents: list[Document], shingle_size: int, stored: Callable[[int], tuple[Tokens, np.ndarray]] | None = None):
+    def __init__(
+        self, documents: list[Document], shingle_size: int, stored: Callable[[int], tuple[Tokens, np.ndarray]] | None = None, ocr: bool = False
+    ):
         self.documents = documents
         self.shingle_size = shingle_size
+        self.ocr = ocr
         self._stored = stored
         self._kept: dict[int, tuple[Tokens, np.ndarray]] = {}
         self._counts: dict[int, WordCount] = {}
@@ -100,7 +103,7 @@ class DocumentShingles:
             if self._stored is not None:
                 tokens, hashes = self._stored(doc)
             else:
-                tokens = tokenize(self.documents[doc].text)
+                tokens = tokenize(self.documents[doc].text, self.ocr)
                 hashes = shingle_hashes(tokens.words, self.shingle_size)
             self._kept[doc] = tokens, bucket_of(hashes)
         return self._kept[doc]

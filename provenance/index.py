@@ -29,7 +29,7 @@ import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -99,14 +99,14 @@ def is_index_file(path: Path) -> bool:
         return False
 
 
-def _keys(text: str, hasher: PassageHasher, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+def _keys(text: str, hasher: PassageHasher, shingle_size: int, ocr: bool) -> tuple[np.ndarray, np.ndarray]:
     """A text's index band keys and the distinct shingle buckets it holds."""
-    signed = sign(text, hasher, shingle_size)
+    signed = sign(text, hasher, shingle_size, ocr)
     return document_keys(signed.keys, INDEX_BANDS), distinct(bucket_of(signed.shingles)).astype(np.int32)
 
 
-def _buckets(text: str, shingle_size: int) -> np.ndarray:
-    return distinct(bucket_of(shingle_hashes(tokenize(text).words, shingle_size))).astype(np.int32)
+def _buckets(text: str, shingle_size: int, ocr: bool) -> np.ndarray:
+    return distinct(bucket_of(shingle_hashes(tokenize(text, ocr).words, shingle_size))).astype(np.int32)
 
 
 _worker: dict = {}
@@ -115,6 +115,7 @@ _worker: dict = {}
 def _start_worker(permutations: np.ndarray, params: ScanParams) -> None:
     _worker["hasher"] = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     _worker["shingle_size"] = params.align.shingle_size
+    _worker["ocr"] = params.align.ocr
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -126,7 +127,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _worker_keys(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    return [_keys(text, _worker["hasher"], _worker["shingle_size"]) for text in texts]
+    return [_keys(text, _worker["hasher"], _worker["shingle_size"], _worker["ocr"]) for text in texts]
 
 
 def keyed_batches(
@@ -144,7 +145,7 @@ def keyed_batches(
     workers = workers or os.cpu_count() or 1
     if second is None or workers == 1:
         for batch in itertools.chain([first], [second] if second else [], batches):
-            yield batch, [_keys(doc.text, hasher, params.align.shingle_size) for doc in batch]
+            yield batch, [_keys(doc.text, hasher, params.align.shingle_size, params.align.ocr) for doc in batch]
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(hasher.permutations, params)) as pool:
         def submit(batch):
@@ -163,7 +164,17 @@ def keyed_batches(
 def fingerprint_settings(params: ScanParams) -> dict:
     """What an index's keys depend on: an index built with other settings cannot be searched."""
     return {"num_perm": params.num_perm, "seed": params.seed, "window": params.window, "step": params.step,
-            "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH, "tokens": TOKENS}
+            "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH, "tokens": TOKENS,
+            "ocr": params.align.ocr}
+
+
+def read_as_built(built_with: dict, given: ScanParams | None) -> ScanParams:
+    """The settings to search an index with: those ``given``, or else the defaults with texts read
+    as its documents were (``--ocr`` or not), so that opening an index needs no flag repeated."""
+    if given is not None:
+        return given
+    ocr = isinstance(built_with, dict) and built_with.get("ocr") is True
+    return replace(ScanParams(), align=replace(ScanParams().align, ocr=ocr))
 
 
 def settings_problem(built_with: dict, params: ScanParams) -> str | None:
@@ -174,7 +185,10 @@ def settings_problem(built_with: dict, params: ScanParams) -> str | None:
     tokens = built_with.get("tokens", "words")  # indexes from before had no other
     if tokens != wanted["tokens"]:
         return (f"built with tokens {tokens!r}, this version makes {wanted['tokens']!r} (Chinese, Japanese and Thai "
-                "split into letters); build a new index with 'provenance index add'")
+                "split into letters, words hyphenated across line ends joined); build a new index with 'provenance index add'")
+    if built_with.get("ocr", False) != wanted["ocr"]:
+        built = "with" if built_with.get("ocr", False) else "without"
+        return f"built {built} --ocr, and its documents can be looked up only as they were read: {'give' if built == 'with' else 'leave out'} --ocr"
     if built_with != wanted:
         return f"built with other fingerprint settings {built_with}"
     return None
@@ -214,7 +228,7 @@ class ArchiveIndex(ABC):
     def keys_of(self, text: str) -> np.ndarray:
         """The distinct index band keys of a text's passages, as int64. The text is signed through
         ``recently_signed``: a draft looked up is signed again by the scan that checks it."""
-        return document_keys(recently_signed.sign(text, self.hasher, self.params.align.shingle_size).keys, INDEX_BANDS)
+        return document_keys(recently_signed.sign(text, self.hasher, self.params.align.shingle_size, self.params.align.ocr).keys, INDEX_BANDS)
 
     def add(
         self,
@@ -240,6 +254,7 @@ class Index(ArchiveIndex):
 
     def __init__(self, path: str | Path, params: ScanParams | None = None, create: bool = True):
         self.path = str(path)
+        self._given = params
         self.params = params or ScanParams()
         if self.path != ":memory:" and not create and not Path(self.path).exists():
             raise IndexFileError(f"{self.path}: no such index")
@@ -276,6 +291,7 @@ class Index(ArchiveIndex):
             raise IndexFileError(
                 f"{self.path}: index schema {stored.get('schema')!r}, this version reads {SCHEMA_VERSION!r}; build a new index with 'provenance index add'"
             )
+        self.params = read_as_built(json.loads(stored["params"]), self._given)
         problem = settings_problem(json.loads(stored["params"]), self.params)
         if problem:
             raise IndexFileError(f"{self.path}: {problem}")
@@ -336,7 +352,7 @@ class Index(ArchiveIndex):
         (text,) = self.db.execute("SELECT text FROM documents WHERE doc = ?", (row,)).fetchone()
         self.db.execute("DELETE FROM documents WHERE doc = ?", (row,))
         self.keys.remove([row])
-        return _buckets(text, self.params.align.shingle_size)
+        return _buckets(text, self.params.align.shingle_size, self.params.align.ocr)
 
     def _count(self, added: list[np.ndarray], removed: list[np.ndarray]) -> None:
         """Count documents added and removed (the buckets each holds), inside a write."""

@@ -30,7 +30,7 @@ from .arrays import distinct
 from .corpus import Document
 from .dates import parse_published
 from .fingerprint import PassageHasher
-from .index import AddReport, ArchiveIndex, IndexFileError, digest, fingerprint_settings, settings_problem
+from .index import AddReport, ArchiveIndex, IndexFileError, digest, fingerprint_settings, read_as_built, settings_problem
 from .scan import ScanParams
 
 SCHEMA_VERSION = "redis-1"
@@ -110,6 +110,7 @@ class RedisIndex(ArchiveIndex):
         except ImportError:
             raise IndexFileError(f"{url}: a Redis index needs the redis package (pip install 'provenance[redis]')") from None
         self.path = url  # named as an index file is, in messages
+        self._given = params
         self.params = params or ScanParams()
         self.prefix = prefix
         self._errors = (redis.RedisError,)
@@ -149,6 +150,7 @@ class RedisIndex(ArchiveIndex):
             permutations = np.array(meta["permutations"], dtype=np.uint64)
             if meta.get("schema") != SCHEMA_VERSION:
                 raise IndexFileError(f"{self.path}: index schema {meta.get('schema')!r}, this version reads {SCHEMA_VERSION!r}")
+            self.params = read_as_built(meta["settings"], self._given)
             problem = settings_problem(meta["settings"], self.params)
             if problem:
                 raise IndexFileError(f"{self.path}: {problem}")

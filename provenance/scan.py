@@ -95,7 +95,7 @@ def scan(
     with pool_map(workers) as run, signature_folder(len(documents)) as directory:
         store = fingerprint_corpus(
             texts, hasher, params.align.shingle_size, directory, run, FINGERPRINT_TASK,
-            progress=lambda done, total: report("fingerprint", done, total), workers=workers,
+            progress=lambda done, total: report("fingerprint", done, total), workers=workers, ocr=params.align.ocr,
         )
         if frequencies is None:
             frequencies = ShingleFrequencies().add((chunk.all_shingles(), chunk.shingle_bounds) for chunk in store.chunks)
@@ -175,7 +175,7 @@ def align_task(
 def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], shingles: dict[int, np.ndarray], params: AlignParams) -> list[Alignment]:
     """Align document pairs, given each one's text and shingle hashes; a text is tokenized at
     most once, and only for a pair that may share a passage."""
-    return align.align_pairs(pairs, texts, shingles, lambda doc: tokenize(texts[doc]), params)
+    return align.align_pairs(pairs, texts, shingles, lambda doc: tokenize(texts[doc], params.ocr), params)
 
 
 def rank_by_time(documents: list[Document]) -> np.ndarray:

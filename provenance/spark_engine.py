@@ -230,7 +230,7 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
     )
     aligned = timed("align", to_align.mapInArrow(lambda batches: _alignment_batches(batches, shared.value), _ALIGNMENTS))
     found = sorted((Alignment(**row.asDict()) for row in aligned.collect()), key=_alignment_order)
-    shingles = DocumentShingles(documents, params.align.shingle_size)
+    shingles = DocumentShingles(documents, params.align.shingle_size, ocr=params.align.ocr)
     found, boilerplate = remove_furniture(found, shingles, frequencies, params.align.min_words)
     start = time.perf_counter()
     components = connected_components(spark, found, partitions)
@@ -266,7 +266,7 @@ def _window_batches(batches, shared):
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     for batch in _slices(batches, DOCUMENTS_PER_BATCH):
         docs, texts = batch.column("doc").to_pylist(), batch.column("text").to_pylist()
-        keys = [band_keys(fingerprint(tokenize(text), hasher, params.align.shingle_size).signatures).view(np.int64) for text in texts]
+        keys = [band_keys(fingerprint(tokenize(text, params.align.ocr), hasher, params.align.shingle_size).signatures).view(np.int64) for text in texts]
         counts = [len(k) for k in keys]
         flat = np.concatenate(keys + [np.empty((0, hasher.num_perm // 2), dtype=np.int64)])
         yield pa.RecordBatch.from_arrays(
@@ -286,7 +286,7 @@ def _frequency_batches(batches, shared):
 
     _, params, _ = shared
     for batch in batches:
-        hashes = [shingle_hashes(tokenize(text).words, params.align.shingle_size) for text in batch.column("text").to_pylist()]
+        hashes = [shingle_hashes(tokenize(text, params.align.ocr).words, params.align.shingle_size) for text in batch.column("text").to_pylist()]
         bounds = np.cumsum([0] + [len(h) for h in hashes])
         buckets, counts = np.unique(document_buckets(np.concatenate(hashes + [np.empty(0, np.uint32)]), bounds), return_counts=True)
         yield pa.RecordBatch.from_arrays(
@@ -364,7 +364,7 @@ def _alignment_batches(batches, shared):
         found = []
         for a, b, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "db", "ta", "tb"))):
             texts = {a: text_a, b: text_b}
-            shingles = {doc: shingle_hashes(tokenize(text).words, params.align.shingle_size) for doc, text in texts.items()}
+            shingles = {doc: shingle_hashes(tokenize(text, params.align.ocr).words, params.align.shingle_size) for doc, text in texts.items()}
             found += align_pairs([(a, b)], texts, shingles, params.align)
         yield pa.RecordBatch.from_pylist([{name: getattr(f, name) for name in names} for f in found],
                                          schema=pa.schema([(n, pa.float64() if n == "similarity" else pa.int64()) for n in names]))

@@ -2,7 +2,9 @@
 """Scan a noisy benchmark (OCR'd English, or Chinese, Japanese or Thai) and print PAN measures.
 
     python scripts/evaluate_text_models.py --kind ocr|zh|ja|th [--rate 0.05] [--split dev|heldout]
-        [--seed 1] [--passim [--passim-venv DIR] [--passim-kit DIR]]
+        [--seed 1] [--ocr] [--passim [--passim-venv DIR] [--passim-kit DIR]]
+
+--ocr scans as `provenance scan --ocr` does (OCR's misreadings folded in the normal form).
 
 With --passim, passim runs on the same corpus (through the kit that ../shared/notes/peers.md
 describes; its venv is made on first use) and its passages are scored by the same code, in the
@@ -21,7 +23,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from provenance import scan
+from provenance import ScanParams, scan
+from provenance.align import AlignParams
 from provenance.bbc_news import cache_folder
 from provenance.corpus import record_line
 from provenance.debian_prose import ProseUnavailable
@@ -57,6 +60,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.05, help="character error rate of --kind ocr")
     parser.add_argument("--split", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ocr", action="store_true", help="read the texts as OCR'd (scan --ocr)")
     parser.add_argument("--passim", action="store_true", help="run passim side by side")
     parser.add_argument("--passim-venv", type=Path, default=cache_folder() / "passim-venv")
     parser.add_argument("--passim-kit", type=Path, default=KIT)
@@ -68,7 +72,8 @@ def main() -> None:
         sys.exit(f"evaluate_text_models: {error}")
     tools = {}
     began = time.perf_counter()
-    tools["provenance"] = (detections(scan(bench.documents)), time.perf_counter() - began)
+    params = ScanParams(align=AlignParams(ocr=args.ocr))
+    tools["provenance"] = (detections(scan(bench.documents, params)), time.perf_counter() - began)
     if args.passim:
         began = time.perf_counter()
         tools["passim"] = (passim_detections(bench.documents, args.passim_venv, args.passim_kit), time.perf_counter() - began)
@@ -85,7 +90,8 @@ def main() -> None:
             row += [f"{getattr(s, m):.3f}" if s else "-" for m in MEASURES]
         rows.append(row)
     what = f"OCR at a character error rate of {args.rate:.0%}" if args.kind == "ocr" else {"zh": "Chinese", "ja": "Japanese", "th": "Thai"}[args.kind]
-    print(f"{what}, {args.split} split, seed {args.seed}: {len(bench.documents)} documents, {len(bench.cases)} planted passages\n")
+    read = ", read as OCR'd (--ocr)" if args.ocr else ""
+    print(f"{what}, {args.split} split, seed {args.seed}{read}: {len(bench.documents)} documents, {len(bench.cases)} planted passages\n")
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print("\n" + ", ".join(f"{tool}: {len(found)} detections in {seconds:.1f} s" for tool, (found, seconds) in tools.items()))
 

@@ -195,7 +195,7 @@ def test_an_index_built_before_letters_were_tokens_is_refused(redis_url):
     meta = json.loads(server.get("provenance:meta"))
     del meta["settings"]["tokens"]
     server.set("provenance:meta", json.dumps(meta))
-    with pytest.raises(IndexFileError, match="built with tokens 'words', this version makes 'words\\+unspaced-letters'"):
+    with pytest.raises(IndexFileError, match="built with tokens 'words', this version makes 'words\\+unspaced-letters\\+joined-line-ends'"):
         RedisIndex(redis_url, create=False)
     server.set("provenance:meta", json.dumps({**meta, "settings": None}))
     with pytest.raises(IndexFileError, match="fingerprint settings are not readable"):
