@@ -60,9 +60,9 @@ def _char_class(runs: list[tuple[int, int]]) -> str:
 _LETTER_RUNS, _MARK_RUNS = _letters_and_marks()
 _UNSPACED_LETTER = _char_class(_LETTER_RUNS)
 _UNSPACED_MARK = _char_class(_MARK_RUNS)
-# Possessive quantifiers: a word never gives back letters, so a failed join costs no backtracking.
 # A hyphen at a line's end joins the word it splits, as a reader reads it ("recap-\ntured").
 _JOIN = rf"(?:[{_HYPHENS}{_APOSTROPHES}]|[{_HYPHENS}][ \t]*+\r?\n[ \t]*+)"
+# Possessive quantifiers: a word never gives back letters, so a failed join costs no backtracking.
 _SPACED_WORD = rf"\w++(?:[{_HYPHENS}{_APOSTROPHES}]\w++)*+"
 _SPACED = rf"[^\W{_UNSPACED_LETTER}]"
 WORD = re.compile(rf"[{_UNSPACED_LETTER}][{_UNSPACED_MARK}]*+|{_SPACED}++(?:{_JOIN}{_SPACED}++)*+")
