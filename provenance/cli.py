@@ -140,6 +140,8 @@ def scan_command(
         if db is not None:
             with open_index(db, create=False) as index:
                 documents.extend(index.documents())
+                if index.params.align.ocr:  # an index built with --ocr is read as it was built
+                    params = replace(params, align=replace(params.align, ocr=True))
         if engine is Engine.spark:
             from .spark_engine import spark_scan, spark_session, read_documents, write_parquet
 
@@ -179,6 +181,7 @@ def show_command(
     min_words: int = _MIN_WORDS_OPTION,
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
+    ocr: bool = _OCR_OPTION,
 ) -> None:
     """Show one reuse family as a tree of who copied whom, with the words changed at each step."""
     try:
@@ -186,7 +189,7 @@ def show_command(
     except CorpusError as error:
         _fail(str(error))
     _warn(loaded.warnings, quiet)
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words))
+    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, ocr=ocr))
     with _ProgressBar(disabled=quiet) as report:
         result = scan(loaded.documents, params, progress=report)
     try:

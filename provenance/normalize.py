@@ -129,7 +129,8 @@ class Tokens:
 
 # OCR's commonest misreadings (rn/m, cl/d, vv/w, li/h, c/e, h/b, u/n, a/o/0, f/t/s/ſ/5, i/l/1/I,
 # B/8), folded in the normal form of OCR'd text, so that a word read wrong one way or the other
-# is still the word. Measured on the OCR benchmark's dev split (provenance.noisy_benchmark), plagdet
+# is still the word, but for a letter misread inside one of the pairs or into one ("clear" folds
+# otherwise than "c1ear": pairs are folded first). Measured on the OCR benchmark's dev split (provenance.noisy_benchmark), plagdet
 # at 2/5/10% characters wrong: 0.915/0.487/0.008 -> 0.953/0.807/0.355, and 0.964/0.862/0.510 with
 # specks (below) taken out too. Off for other text: on clean English it shifts a few passages'
 # edges and regroups some of the BBC News corpus's families (clean held-out plagdet 0.992 ->

@@ -98,6 +98,8 @@ def test_an_index_keeps_reading_as_ocr_and_refuses_to_be_read_otherwise(tmp_path
     for db in ("ocr.db", "plain.db"):
         checked = run("check", draft, "--against", tmp_path / db, "-f", "json")
         assert checked.exit_code == 1 and '"failed": true' in checked.stdout
+        scanned = json.loads(run("scan", "--db", tmp_path / db, "-f", "json").stdout)
+        assert scanned["parameters"]["align"]["ocr"] is (db == "ocr.db") and scanned["clusters"]
     for args in (("check", draft, "--against", tmp_path / "plain.db", "--ocr"), ("index", "add", SAMPLES, "--db", tmp_path / "plain.db", "--ocr")):
         refused = run(*args)
         assert refused.exit_code == 2 and "Traceback" not in refused.output
