@@ -87,6 +87,11 @@ def _read_as_ocr(ocr: bool) -> ScanParams:
     return replace(_DEFAULTS, align=replace(_DEFAULTS.align, ocr=ocr))
 
 
+def _index_params(ocr: bool) -> ScanParams | None:
+    """Settings to open an index with: --ocr asked for, or none (the index's own)."""
+    return _read_as_ocr(True) if ocr else None
+
+
 def _fail(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
@@ -284,7 +289,7 @@ def index_add(
     try:
         loaded = load_corpus(corpus, fallback_encoding)
         _warn(loaded.warnings, quiet)
-        with open_index(path, _read_as_ocr(True) if ocr else None) as index, _ProgressBar(disabled=quiet) as report:
+        with open_index(path, _index_params(ocr)) as index, _ProgressBar(disabled=quiet) as report:
             done = 0
 
             def advance(count: int) -> None:
@@ -388,7 +393,7 @@ def _archive(against: str, fallback_encoding: Optional[str], ocr: bool):
     """An index as it is (``ocr``: asked to have been built with --ocr), or a corpus put into a
     throwaway in-memory index."""
     if is_redis_url(against) or is_index_file(Path(against)):
-        return open_index(against, _read_as_ocr(True) if ocr else None, create=False)
+        return open_index(against, _index_params(ocr), create=False)
     index = Index(":memory:", _read_as_ocr(ocr))
     index.add(load_corpus(against, fallback_encoding).documents)
     return index

@@ -34,12 +34,14 @@ ALIGN_TASK = 256  # candidate pairs aligned per task, at most: their shared shin
 CUE_TASK = 64  # texts searched for speech and credit cues per task, at most: small, so that this
 # process, which reads them in order as it works, seldom waits for the one task still running
 
+
 class TextCues(NamedTuple):
     """A text's cues, found ahead by a worker."""
 
     doc: int
     speech: list[tuple[int, int]]
     credits: list[Credit]
+
 
 # progress(stage, done, total): called as work advances, for a progress bar.
 Progress = Callable[[str, int, int], None]
