@@ -28,6 +28,7 @@ from .report import (
     dumps_dedup,
     dumps_strip,
     family_tree,
+    json_chunks,
     render_tables,
     strip_table,
     text_table,
@@ -151,21 +152,27 @@ def scan_command(
             from .spark_engine import spark_scan, spark_session, read_documents, write_parquet
 
             spark = spark_session(master)
-            documents.extend(read_documents(spark, corpus or [], fallback_encoding))
-        elif corpus:
-            loaded = load_corpus(corpus, fallback_encoding)
-            _warn(loaded.warnings, quiet)
-            documents.extend(loaded.documents)
-        _unique_ids(documents)
+            spark_corpus = read_documents(spark, corpus or [], fallback_encoding, documents)
+        else:
+            if corpus:
+                loaded = load_corpus(corpus, fallback_encoding)
+                _warn(loaded.warnings, quiet)
+                documents.extend(loaded.documents)
+            _unique_ids(documents)
+            if not documents:
+                _fail(f"{db}: empty index")
     except CorpusError as error:
         _fail(str(error))
-    if not documents:
-        _fail(f"{db}: empty index")
     if engine is Engine.spark:
-        result = spark_scan(spark, documents, params).result
+        # The corpus stays in Spark: JSON and Parquet are written from its executors as they go.
+        run = spark_scan(spark, spark_corpus, params)
         if output_format is ScanFormat.parquet:
-            write_parquet(spark, result, output)
+            write_parquet(run, output)
             return
+        if output_format is ScanFormat.json:
+            _emit(json_chunks(run.result, run.document_texts()), output)
+            return
+        result = run.result if output_format is ScanFormat.csv else run.whole()
     else:
         with _ProgressBar(disabled=quiet) as report:
             result = scan(documents, params, progress=report)
@@ -203,12 +210,15 @@ def show_command(
         _fail(error.args[0])
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
+def _emit(text: str | Iterable[str], output: Optional[Path]) -> None:
+    """Write text, whole or in pieces, to stdout or to a file (whole or not at all)."""
+    pieces = [text] if isinstance(text, str) else text
     if output is None:
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
     try:
-        write_atomically(output, text)
+        write_atomically(output, (piece.encode("utf-8") for piece in pieces))
     except OSError as error:
         _fail(f"{output}: cannot write ({error.strerror})")
 

@@ -111,7 +111,7 @@ class Registry:
 
     def by_url(self, url: str) -> Outlet | None:
         """The outlet whose site a URL is on (a subdomain counts)."""
-        host = (urlsplit(url).hostname or "").casefold().removeprefix("www.")
+        host = host_of(url)
         while host:
             if host in self._by_domain:
                 return self._by_domain[host]
@@ -138,7 +138,7 @@ class Registry:
             if not name_parts(source):
                 continue
             source = source.strip()
-            host = (urlsplit(url).hostname or "").casefold().removeprefix("www.") if url else ""
+            host = host_of(url) if url else ""
             if host and self.by_url(url) is None:
                 hosts.setdefault(source, set()).add(host)
             if source not in seen:
@@ -163,6 +163,11 @@ def shipped() -> Registry:
     """The agencies and outlets shipped with the package."""
     records = json.loads(resources.files("provenance").joinpath("data/outlets.json").read_text(encoding="utf-8"))
     return Registry(Outlet(r["name"], r["full"], r["kind"], tuple(r["aliases"]), tuple(r["domains"])) for r in records)
+
+
+def host_of(url: str) -> str:
+    """The site a URL is on, as outlets' domains are kept."""
+    return (urlsplit(url).hostname or "").casefold().removeprefix("www.")
 
 
 def for_documents(documents) -> Registry:

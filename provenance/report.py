@@ -7,10 +7,12 @@ import io
 import json
 import re
 from dataclasses import asdict
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, STOCK, ReuseFamily
+from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, STOCK, DocumentReuse, ReuseFamily
 from .check import DraftReport, Policy
+from .corpus import Document
+from .credit import Credit
 from .dedup import Cut, DedupResult, cut_chars
 from .scan import ScanResult
 
@@ -22,30 +24,7 @@ _SPACE = re.compile(r"\s+")
 def to_json(result: ScanResult) -> dict:
     """The public JSON contract. Fields may be added; none renamed or dropped within version 1."""
     reuse = {r.doc: r for r in result.reuse}
-    documents = []
-    for doc in result.documents:
-        r = reuse[doc.id]
-        documents.append(
-            {
-                "id": doc.id,
-                "source": doc.source,
-                "title": doc.title,
-                "url": doc.url,
-                "published": doc.published.text if doc.published else None,
-                "published_inferred": bool(doc.published and doc.published.inferred),
-                "extracted_from": doc.extracted_from,
-                # Offsets into a page refer to its extracted text, which is not on disk: it is here.
-                "text": doc.text if doc.extracted_from else None,
-                "chars": r.chars,
-                "reused_chars": r.reused_chars,
-                "reused_share": round(r.reused_chars / r.chars, 4) if r.chars else 0.0,
-                "reused_from": r.reused_from,
-                "reused_from_wire": r.reused_from_wire,
-                "uncredited_chars": r.uncredited_chars,
-                "uncredited_share": round(r.uncredited_chars / r.chars, 4) if r.chars else 0.0,
-                "credits": [{"name": c.name, "cue": c.cue, "start": c.start, "end": c.end} for c in result.credits.get(doc.id, [])],
-            }
-        )
+    documents = [document_json(doc, reuse[doc.id], result.credits.get(doc.id, [])) for doc in result.documents]
     clusters = []
     for family in result.families:
         origin = family.origin
@@ -92,8 +71,55 @@ def to_json(result: ScanResult) -> dict:
     }
 
 
+def document_json(doc: Document, reuse: DocumentReuse, credits: list[Credit]) -> dict:
+    """A document's entry in the JSON: what it is, and how much of it is reused and from where."""
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "title": doc.title,
+        "url": doc.url,
+        "published": doc.published.text if doc.published else None,
+        "published_inferred": bool(doc.published and doc.published.inferred),
+        "extracted_from": doc.extracted_from,
+        # Offsets into a page refer to its extracted text, which is not on disk: it is here.
+        "text": doc.text if doc.extracted_from else None,
+        "chars": reuse.chars,
+        "reused_chars": reuse.reused_chars,
+        "reused_share": round(reuse.reused_chars / reuse.chars, 4) if reuse.chars else 0.0,
+        "reused_from": reuse.reused_from,
+        "reused_from_wire": reuse.reused_from_wire,
+        "uncredited_chars": reuse.uncredited_chars,
+        "uncredited_share": round(reuse.uncredited_chars / reuse.chars, 4) if reuse.chars else 0.0,
+        "credits": [{"name": c.name, "cue": c.cue, "start": c.start, "end": c.end} for c in credits],
+    }
+
+
 def dumps(result: ScanResult) -> str:
-    return json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(result))
+
+
+def json_chunks(result: ScanResult, documents: Iterable[str] | None = None) -> Iterator[str]:
+    """``dumps``'s text in pieces, with the documents given as their ``document_text`` in order
+    when they are not the result's own (the Spark engine's come from its executors, a few at a
+    time, so that the whole never has to be in memory)."""
+    whole = to_json(result)
+    if documents is None:
+        yield json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+        return
+    whole["documents"] = []
+    # The first '"documents": []' is the top level's: it comes before every text field.
+    head, _, tail = json.dumps(whole, ensure_ascii=False, indent=2).partition('"documents": []')
+    yield head + '"documents": ['
+    empty = True
+    for text in documents:
+        yield ("\n" if empty else ",\n") + text
+        empty = False
+    yield ("]" if empty else "\n  ]") + tail + "\n"
+
+
+def document_text(entry: dict) -> str:
+    """A document's JSON entry as ``dumps`` lays it out inside the documents list."""
+    return "\n".join("    " + line for line in json.dumps(entry, ensure_ascii=False, indent=2).splitlines())
 
 
 def excerpt(text: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> str:

@@ -1,49 +1,53 @@
 """The scan as Spark jobs, for corpora past one machine: ``provenance scan --engine spark``.
 
-The stages are the local engine's, run by Spark over DataFrames, with the local engine's code
-inside the executors (Arrow batches carry the arrays between the JVM and Python):
+The corpus stays in Spark (JSONL and Parquet are read there); the stages are the local engine's,
+run by Spark over DataFrames, with the local engine's code inside the executors (Arrow batches
+carry the arrays between the JVM and Python):
 
 1. fingerprint: each partition tokenizes and signs its documents, giving every passage window
-   its 32 band keys;
+   its 32 band keys, and each document's distinct shingle buckets for the frequencies;
 2. candidates: every (band, key) of every window is shuffled by Spark so that a bucket's entries
    meet in one partition, never on the driver; there ``candidates.bucket_links`` links them band by
    band (first window per document, past ``clique_limit`` documents each to the earliest only);
    the window pairs are joined to both windows' keys and the agreeing signature rows counted in
    the JVM; the document pairs that pass are counted;
-3. align: candidate pairs are joined to both texts and aligned in the executors;
-4. cluster: connected components of the aligned spans (an alignment joins its two spans, spans of
-   one document that overlap join too) by label propagation, round after round until no label
-   moves.
+3. align: candidate pairs are joined to both texts and aligned in the executors.
 
-The driver then builds the families from the components and runs the stages that read whole
-families (boilerplate, origins, lineage, quotes, credit, order) with the local engine's code, so
-the JSON is the local engine's, field for field.
+The driver then takes the alignments and the documents they hold (no others), clusters them and
+runs the stages that read whole families (boilerplate, origins, lineage, quotes, credit, order)
+with the local engine's code. The documents table of the whole corpus is made in the executors
+from the families' figures, so the JSON is the local engine's, field for field, and its memory on
+the driver grows with the families, not with the corpus.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import pickle
 import re
 import sys
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from . import __version__
 from .align import Alignment
 from .arrays import distinct
+from .attribute import DocumentReuse, document_reuse
 from .candidates import MIN_ESTIMATE, bucket_links
-from .cluster import alignment_spans, families_of, overlap_links
+from .cluster import cluster
 from .corpus import CorpusError, Document, document_from, load_corpus
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
 from .boilerplate import remove_furniture
-from .frequency import DocumentShingles, ShingleFrequencies, document_buckets
+from .frequency import DocumentShingles, ShingleFrequencies, bucket_of
 from .normalize import tokenize
-from .report import CSV_COLUMNS, member_rows, to_json
-from .scan import ScanParams, ScanResult, align_pairs, conclude, rank_by_time
+from .outlets import Registry, host_of, shipped
+from .report import CSV_COLUMNS, document_json, document_text, member_rows
+from .scan import ScanParams, ScanResult, align_pairs, conclude
 
 # passim's column names, read as ours.
 COLUMN_ALIASES = {"series": "source", "date": "published"}
@@ -61,10 +65,30 @@ SPARK_FORMATS = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet
 
 @dataclass
 class SparkRun:
-    """A scan's result, with the wall time of each stage (what a cluster's size should be planned on)."""
+    """A scan's result, with the wall time of each stage (what a cluster's size should be planned
+    on). ``result`` holds the documents that families hold, ``numbers`` their numbers in the corpus;
+    the documents table of the whole corpus comes from Spark."""
 
     result: ScanResult
+    corpus: "SparkCorpus"
+    numbers: list[int]
     stages: dict[str, float] = field(default_factory=dict)
+
+    def document_entries(self):
+        """An RDD of every document's JSON entry, in corpus order, made in the executors."""
+        figures = {number: (reuse, self.result.credits.get(reuse.doc, [])) for number, reuse in zip(self.numbers, self.result.reuse)}
+        shared = self.corpus.frame.sparkSession.sparkContext.broadcast(figures)
+        # The corpus frame's partitions are in document order, and mapping keeps it.
+        return self.corpus.frame.select("doc", "text", "document").rdd.mapPartitions(lambda rows: _document_entries(rows, shared.value))
+
+    def document_texts(self) -> Iterator[str]:
+        """Every document's entry as ``report.json_chunks`` lays it out, a partition at a time."""
+        return self.document_entries().map(document_text).toLocalIterator()
+
+    def whole(self) -> ScanResult:
+        """The result with every document of the corpus, on the driver (for tables and pages)."""
+        documents = self.corpus.documents()
+        return replace(self.result, documents=documents, reuse=document_reuse(self.result.families, documents))
 
 
 def spark_session(master: str | None = None, app_name: str = "provenance scan", shuffle_partitions: int = 64):
@@ -149,20 +173,65 @@ def _task_failure(error: Exception) -> str:
     return causes[-1][:300] if causes else _first_line(error)
 
 
-def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None = None) -> list[Document]:
-    """Documents in input order. JSONL and Parquet are read by Spark (our names or passim's:
-    series, date); directories, pages and crawls by the local loaders."""
-    documents: list[Document] = []
+# A corpus as Spark holds it, a row per document with text. ``doc`` numbers documents in input
+# order (with gaps where empty ones were left out); ``document`` is the Document without its text,
+# pickled, so that the driver can take back the few it needs exactly as they were read; ``time``
+# orders documents as ``scan.rank_by_time`` does (undated ones last); ``problem`` is a record's
+# error, raised on the driver.
+_CORPUS = "doc long, id string, location string, time double, source string, url string, text string, document binary, problem string"
+
+
+@dataclass
+class SparkCorpus:
+    """Documents read into Spark: texts stay in the executors; the driver takes only those that
+    share a passage."""
+
+    frame: object  # a DataFrame of _CORPUS rows without problems, in ``doc`` order
+
+    def documents(self, numbers: list[int] | None = None) -> list[Document]:
+        """The documents of these numbers (ascending), or all of them, in order."""
+        frame = self.frame.select("doc", "text", "document")
+        if numbers is not None:
+            frame = frame.join(self.frame.sparkSession.createDataFrame([(n,) for n in numbers], "doc long"), "doc").orderBy("doc")
+        return [_document(row) for row in frame.toLocalIterator()]
+
+    def registry(self) -> Registry:
+        """The shipped registry with the corpus's outlets, as ``outlets.for_documents`` makes it,
+        from each outlet's (source, site) pairs alone."""
+        firsts = (
+            self.frame.select("doc", "source", "url").rdd
+            .map(lambda row: ((row.source, host_of(row.url) if row.url else ""), (row.doc, row.url)))
+            .reduceByKey(min)
+            .map(lambda pair: (pair[1][0], pair[0][0], pair[1][1]))
+            .collect()
+        )
+        return shipped().with_sources((source, url) for _, source, url in sorted(firsts))
+
+
+def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None = None, documents: list[Document] = ()) -> SparkCorpus:
+    """``documents`` (e.g. an index's), then those of the paths, in order. JSONL and Parquet are
+    read by Spark (our names or passim's: series, date) and never reach the driver; directories,
+    pages and crawls are read by the local loaders. Raises CorpusError for a bad record, a
+    duplicate id or no document with text."""
+    context = spark.sparkContext
+    parts, offset, pending = [], 0, list(documents)
+
+    def take_pending() -> None:
+        nonlocal offset, pending
+        if pending:
+            numbered = list(enumerate(pending, start=offset))
+            # A list from the driver travels inside Spark's tasks: slices of about 1,000 texts keep
+            # each task small (two slices of 100,000 texts overran a 1 GB driver heap).
+            parts.append(context.parallelize(numbered, len(numbered) // TEXTS_PER_SLICE + 1).flatMap(lambda item: _corpus_rows(*item)))
+            offset, pending = offset + len(numbered), []
+
     for location in map(str, paths):
         remote = "://" in location  # hdfs://, s3a://, file://: for Spark to read
         path = Path(location)
         kind = SPARK_FORMATS.get(path.suffix.lower()) if remote or path.is_file() or path.suffix.lower() == ".parquet" else None
-        if kind is None:
-            documents += load_corpus(path, fallback_encoding).documents
-            continue
-        frame = getattr(spark.read, kind)(location)
-        if kind == "json" and "text" not in frame.columns and not remote:
-            documents += load_corpus(path, fallback_encoding).documents  # pages in an html field: extracted here
+        frame = getattr(spark.read, kind)(location) if kind else None
+        if frame is None or (kind == "json" and "text" not in frame.columns and not remote):
+            pending += load_corpus(path, fallback_encoding).documents  # pages in an html field: extracted here
             continue
         for name, ours in COLUMN_ALIASES.items():
             if name in frame.columns and ours not in frame.columns:
@@ -170,29 +239,72 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
         missing = {"id", "text"} - set(frame.columns)
         if missing:
             raise CorpusError(f"{location}: no {', '.join(sorted(missing))} column")
-        for number, row in enumerate(frame.collect(), start=1):
-            record = {name: value for name, value in row.asDict().items() if value is not None}
-            where = f"{location}:{number}"
-            # The local loaders' rules: our fields, a date inferred from a dateline when none is given.
-            documents.append(document_from(str(record["id"]), record.get("text") or "", {**record, "_where": where}, where))
-    seen: set[str] = set()
-    for doc in documents:
-        if doc.id in seen:
-            raise CorpusError(f"{doc.location}: duplicate id {doc.id!r}")
-        seen.add(doc.id)
-    return [doc for doc in documents if doc.text.strip()]
+        take_pending()
+        records = frame.rdd.zipWithIndex()
+        parts.append(records.flatMap(lambda item, location=location, offset=offset: _record_rows(item, location, offset)))
+        offset += records.count()
+    take_pending()
+    if not parts:
+        raise CorpusError("no corpus given")
+    read = spark.createDataFrame(context.union(parts), _CORPUS).localCheckpoint()
+    problem = read.filter("problem is not null").orderBy("doc").select("problem").first()
+    if problem is not None:
+        raise CorpusError(problem.problem)
+    from pyspark.sql import Window, functions as F
+
+    again = (
+        read.select("doc", "id", "location", F.row_number().over(Window.partitionBy("id").orderBy("doc")).alias("seen"))
+        .filter("seen = 2").orderBy("doc").first()
+    )
+    if again is not None:
+        raise CorpusError(f"{again.location}: duplicate id {again.id!r}")
+    corpus = SparkCorpus(read.filter("problem is null"))
+    if corpus.frame.isEmpty():
+        raise CorpusError("no document with text in " + (", ".join(map(str, paths)) or "the documents given"))
+    return corpus
 
 
-def spark_scan(spark, documents: list[Document], params: ScanParams | None = None, partitions: int | None = None) -> SparkRun:
-    """Scan documents with Spark; the result equals ``scan.scan``'s."""
+def _document(row) -> Document:
+    return replace(pickle.loads(row.document), text=row.text)
+
+
+def _corpus_rows(doc: int, document: Document) -> list[tuple]:
+    """A document's row of _CORPUS, or none for a document without text."""
+    if not document.text.strip():
+        return []
+    when = document.published.start.timestamp() if document.published else math.inf
+    kept = pickle.dumps(replace(document, text=""), protocol=pickle.HIGHEST_PROTOCOL)
+    return [(doc, document.id, document.location, when, document.source, document.url, document.text, kept, None)]
+
+
+def _record_rows(item, location: str, offset: int) -> list[tuple]:
+    """The _CORPUS row of a record Spark read (the local loaders' rules: our fields, a date
+    inferred from a dateline when none is given), or its problem."""
+    row, number = item
+    record = {name: value for name, value in row.asDict().items() if value is not None}
+    where = f"{location}:{number + 1}"
+    try:
+        if "id" not in record:
+            raise CorpusError(f"{where}: no id")
+        document = document_from(str(record["id"]), record.get("text") or "", {**record, "_where": where}, where)
+    except CorpusError as error:
+        return [(offset + number, None, where, None, None, None, "", None, str(error))]
+    return _corpus_rows(offset + number, document)
+
+
+def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams | None = None, partitions: int | None = None) -> SparkRun:
+    """Scan a corpus with Spark; the result equals ``scan.scan``'s. The driver holds the families,
+    the alignments and the documents they hold, never the corpus."""
     from pyspark.sql import functions as F
 
     params = params or ScanParams()
+    if not isinstance(corpus, SparkCorpus):
+        corpus = read_documents(spark, [], documents=corpus)
     began = time.perf_counter()
     stages: dict[str, float] = {}
     partitions = partitions or max(2, spark.sparkContext.defaultParallelism * 2)
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step)
-    shared = spark.sparkContext.broadcast((hasher.permutations, params, rank_by_time(documents)))
+    shared = spark.sparkContext.broadcast((hasher.permutations, params))
 
     def timed(stage: str, frame):
         start = time.perf_counter()
@@ -200,19 +312,18 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
         stages[stage] = time.perf_counter() - start
         return frame
 
-    # A list from the driver travels inside Spark's tasks: slices of about 1,000 texts keep each
-    # task small (two slices of 100,000 texts overran a 1 GB driver heap).
-    rows = spark.sparkContext.parallelize([(i, doc.text) for i, doc in enumerate(documents)], max(partitions, len(documents) // TEXTS_PER_SLICE + 1))
-    texts = timed("read", spark.createDataFrame(rows, "doc long, text string").repartition(partitions))
+    texts = timed("read", corpus.frame.select("doc", "time", "text").repartition(partitions))
     windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
     start = time.perf_counter()
     frequencies = ShingleFrequencies()
-    for row in texts.mapInArrow(lambda batches: _frequency_batches(batches, shared.value), _FREQUENCIES).toLocalIterator():
-        frequencies.add_counts(np.frombuffer(row.buckets, dtype=np.int64), np.frombuffer(row.counts, dtype=np.int64), row.documents)
+    for row in windows.filter("buckets is not null").select("buckets").mapInArrow(_frequency_batches, _FREQUENCIES).toLocalIterator():
+        frequencies.add_counts(np.frombuffer(row.buckets, dtype=np.int64), np.frombuffer(row.counts, dtype=np.int64), 0)
+    size = corpus.frame.count()
+    frequencies.add_counts(np.empty(0, np.int64), np.empty(0, np.int64), size)  # a text too short for a window counts too
     stages["frequencies"] = time.perf_counter() - start
     # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
     # partition; there the local engine's numpy code links them, band by band.
-    link_partitions = max(partitions, len(documents) // DOCUMENTS_PER_LINK_PARTITION)
+    link_partitions = max(partitions, size // DOCUMENTS_PER_LINK_PARTITION)
     buckets = link_partitions * BUCKET_GROUPS_PER_PARTITION
     entries = windows.mapInArrow(lambda batches: _entry_batches(batches, buckets), _ENTRIES).repartition(link_partitions, "bucket")
     window_pairs = timed("candidates: buckets", entries.mapInArrow(lambda batches: _link_batches(batches, shared.value), _WINDOW_PAIRS).distinct())
@@ -229,25 +340,30 @@ def spark_scan(spark, documents: list[Document], params: ScanParams | None = Non
         texts.select(F.col("doc").alias("db"), F.col("text").alias("tb")), "db"
     )
     aligned = timed("align", to_align.mapInArrow(lambda batches: _alignment_batches(batches, shared.value), _ALIGNMENTS))
-    found = sorted((Alignment(**row.asDict()) for row in aligned.collect()), key=_alignment_order)
-    shingles = DocumentShingles(documents, params.align.shingle_size, ocr=params.align.ocr)
+    start = time.perf_counter()
+    found = [Alignment(**row.asDict()) for row in aligned.collect()]
+    # The documents that share a passage, numbered anew in corpus order: the later stages index them so.
+    numbers = sorted({doc for a in found for doc in (a.first, a.second)})
+    position = {doc: i for i, doc in enumerate(numbers)}
+    found = sorted((replace(a, first=position[a.first], second=position[a.second]) for a in found), key=_alignment_order)
+    members = corpus.documents(numbers)
+    registry = corpus.registry()
+    stages["members to the driver"] = time.perf_counter() - start
+    start = time.perf_counter()
+    shingles = DocumentShingles(members, params.align.shingle_size, ocr=params.align.ocr)
     found, boilerplate = remove_furniture(found, shingles, frequencies, params.align.min_words)
-    start = time.perf_counter()
-    components = connected_components(spark, found, partitions)
-    stages["cluster"] = time.perf_counter() - start
-    start = time.perf_counter()
-    families = families_of(components, alignment_spans(found), found)
-    result = conclude(families, shingles, params, candidate_count, began, frequencies, boilerplate)
+    result = conclude(cluster(found), shingles, params, candidate_count, began, frequencies, boilerplate, registry)
     stages["attribute (driver)"] = time.perf_counter() - start
-    return SparkRun(result, stages)
+    return SparkRun(result, corpus, numbers, stages)
 
 
-_WINDOWS = "doc long, window int, keys array<long>"
-_FREQUENCIES = "documents long, buckets binary, counts binary"
+_WINDOWS = "doc long, window int, time double, keys array<long>, buckets binary"
+_FREQUENCIES = "buckets binary, counts binary"
 _ENTRIES = "bucket int, entries binary"
 # An entry of a band key, packed: Spark moves a few large rows far faster than one row per key
-# (40 M rows of one key each took 80 of a 20,000-document scan's 85 s).
-_ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("window", "<i4"), ("band", "<i4")])
+# (40 M rows of one key each took 80 of a 20,000-document scan's 85 s). The document's time goes
+# with it, so that a bucket too large to link whole links each entry to its earliest document.
+_ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("time", "<f8"), ("window", "<i4"), ("band", "<i2")])
 _WINDOW_PAIRS = "da long, wa int, db long, wb int"
 _ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
 # Rows (two per band) on which two windows' signatures agree, computed in the JVM.
@@ -258,61 +374,65 @@ _AGREEING_ROWS = (
 
 
 def _window_batches(batches, shared):
-    """Arrow batches of (doc, window, band keys as int64) for every passage window of the
-    documents in the batches given, signed with the local engine's code."""
+    """Arrow batches of (doc, window, time, band keys as int64, buckets) for every passage window
+    of the documents in the batches given, signed with the local engine's code. A document's
+    first window also carries the distinct buckets of its shingles (int64 bytes), which
+    ``frequency.ShingleFrequencies`` counts: texts are tokenized once, here."""
     import pyarrow as pa
 
-    permutations, params, _ = shared
+    permutations, params = shared
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     for batch in _slices(batches, DOCUMENTS_PER_BATCH):
-        docs, texts = batch.column("doc").to_pylist(), batch.column("text").to_pylist()
-        keys = [band_keys(fingerprint(tokenize(text, params.align.ocr), hasher, params.align.shingle_size).signatures).view(np.int64) for text in texts]
+        docs, texts = batch.column("doc").to_numpy(), batch.column("text").to_pylist()
+        prints = [fingerprint(tokenize(text, params.align.ocr), hasher, params.align.shingle_size) for text in texts]
+        keys = [band_keys(p.signatures).view(np.int64) for p in prints]
         counts = [len(k) for k in keys]
         flat = np.concatenate(keys + [np.empty((0, hasher.num_perm // 2), dtype=np.int64)])
+        firsts = [distinct(bucket_of(p.shingles)).astype(np.int64).tobytes() for p in prints]
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array(np.repeat(docs, counts).astype(np.int64)),
                 pa.array(np.concatenate([np.arange(n, dtype=np.int32) for n in counts] + [np.empty(0, np.int32)])),
+                pa.array(np.repeat(batch.column("time").to_numpy(), counts)),
                 pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), hasher.num_perm // 2).cast(pa.list_(pa.int64())),
+                pa.array([first if window == 0 else None for first, n in zip(firsts, counts) for window in range(n)], pa.binary()),
             ],
-            names=["doc", "window", "keys"],
+            names=["doc", "window", "time", "keys", "buckets"],
         )
 
 
-def _frequency_batches(batches, shared):
-    """Per Arrow batch of texts, how many of them hold a shingle of each bucket (as int64 bytes:
-    the buckets found and their counts), for ``frequency.ShingleFrequencies``."""
+def _frequency_batches(batches):
+    """Per Arrow batch of documents' distinct buckets, how many of them hold a shingle of each
+    bucket (as int64 bytes: the buckets found and their counts), for ``frequency.ShingleFrequencies``."""
     import pyarrow as pa
 
-    _, params, _ = shared
     for batch in batches:
-        hashes = [shingle_hashes(tokenize(text, params.align.ocr).words, params.align.shingle_size) for text in batch.column("text").to_pylist()]
-        bounds = np.cumsum([0] + [len(h) for h in hashes])
-        buckets, counts = np.unique(document_buckets(np.concatenate(hashes + [np.empty(0, np.uint32)]), bounds), return_counts=True)
+        found = [np.frombuffer(blob, dtype=np.int64) for blob in batch.column("buckets").to_pylist()]
+        buckets, counts = np.unique(np.concatenate(found + [np.empty(0, np.int64)]), return_counts=True)
         yield pa.RecordBatch.from_arrays(
-            [pa.array([batch.num_rows], pa.int64()), pa.array([buckets.tobytes()], pa.binary()), pa.array([counts.astype(np.int64).tobytes()], pa.binary())],
-            names=["documents", "buckets", "counts"],
+            [pa.array([buckets.tobytes()], pa.binary()), pa.array([counts.astype(np.int64).tobytes()], pa.binary())],
+            names=["buckets", "counts"],
         )
 
 
 def _entry_batches(batches, buckets: int):
     """Arrow batches of (bucket, packed entries): every band key of the windows given as a
-    (doc, key, window, band) entry, packed per group of buckets so that Spark's shuffle brings
-    every entry of a key to one partition. A key repeating the one of the document's previous
-    window in the same band is left out, as the local engine leaves it out (a third of them)."""
+    (doc, key, time, window, band) entry, packed per group of buckets so that Spark's shuffle
+    brings every entry of a key to one partition. A key repeating the one of the document's
+    previous window in the same band is left out, as the local engine leaves it out (a third of them)."""
     import pyarrow as pa
 
     for batch in batches:
         if batch.num_rows == 0:
             continue
         keys = batch.column("keys").flatten().to_numpy().reshape(batch.num_rows, -1)
-        doc, window = batch.column("doc").to_numpy(), batch.column("window").to_numpy()
+        doc, window, when = batch.column("doc").to_numpy(), batch.column("window").to_numpy(), batch.column("time").to_numpy()
         repeats = np.zeros(keys.shape, dtype=bool)
         repeats[1:] = (keys[1:] == keys[:-1]) & (doc[1:] == doc[:-1])[:, None]
         kept = np.flatnonzero(~repeats.ravel())
         rows, bands = np.divmod(kept, keys.shape[1])
         entries = np.empty(len(kept), dtype=_ENTRY)
-        entries["doc"], entries["window"], entries["band"], entries["key"] = doc[rows], window[rows], bands, keys.ravel()[kept]
+        entries["doc"], entries["window"], entries["band"], entries["key"], entries["time"] = doc[rows], window[rows], bands, keys.ravel()[kept], when[rows]
         # Minimum hash values are small, so the key's low bits are mixed with its band first.
         mixed = (entries["key"].view(np.uint64) ^ entries["band"].astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
         bucket = ((mixed >> np.uint64(32)) % np.uint64(buckets)).astype(np.uint16 if buckets <= 1 << 16 else np.uint32)
@@ -336,17 +456,24 @@ def _slices(batches, rows: int):
 def _link_batches(batches, shared):
     """The window pairs that the buckets of one partition link (a partition holds every entry of
     its buckets, packed as ``_entry_batches`` packs them): per band, entries in document order go
-    through ``candidates.bucket_links``, the local engine's own linking."""
+    through ``candidates.bucket_links``, the local engine's own linking, with the partition's
+    documents ranked by time as the local engine ranks the corpus's."""
     import pyarrow as pa
 
-    _, params, rank = shared
+    _, params = shared
     packed = b"".join(blob for batch in batches for blob in batch.column("entries").to_pylist())
     entries = np.frombuffer(packed, dtype=_ENTRY)
     band, key, doc, window = (entries[name] for name in ("band", "key", "doc", "window"))
+    # Linking compares documents' numbers and ranks only: those of the documents here stand in.
+    present, local = np.unique(doc, return_inverse=True)
+    when = np.empty(len(present))
+    when[local] = entries["time"]
+    rank = np.empty(len(present), dtype=np.int64)
+    rank[np.lexsort((present, when))] = np.arange(len(present))
     for number in distinct(band).tolist():
         chosen = np.flatnonzero(band == number)
         chosen = chosen[np.lexsort((window[chosen], doc[chosen]))]  # the owner of each entry ascends
-        first, second = bucket_links(key[chosen], doc[chosen], rank, params.clique_limit)
+        first, second = bucket_links(key[chosen], local[chosen], rank, params.clique_limit)
         a, b = chosen[first], chosen[second]
         yield pa.RecordBatch.from_arrays(
             [pa.array(doc[a]), pa.array(window[a].astype(np.int32)), pa.array(doc[b]), pa.array(window[b].astype(np.int32))],
@@ -358,7 +485,7 @@ def _alignment_batches(batches, shared):
     """Arrow batches of the alignments of the (da, db, ta, tb) document pairs given."""
     import pyarrow as pa
 
-    _, params, _ = shared
+    _, params = shared
     names = ["first", "first_start", "first_end", "second", "second_start", "second_end", "similarity"]
     for batch in batches:
         found = []
@@ -374,43 +501,27 @@ def _alignment_order(a: Alignment) -> tuple:
     return (a.first, a.second, a.first_start, a.second_start, a.first_end, a.second_end)
 
 
-def connected_components(spark, alignments: list[Alignment], partitions: int) -> list[list[int]]:
-    """Spans (2k and 2k + 1 for alignment k) grouped into connected components by label
-    propagation in Spark: every span takes the smallest label among itself and its neighbours,
-    until a round moves none."""
-    from pyspark.sql import functions as F
-
-    spans = alignment_spans(alignments)
-    if not spans:
-        return []
-    by_doc = spark.sparkContext.parallelize([(span.doc, (index, span.start, span.end)) for index, span in enumerate(spans)], partitions)
-    overlaps = by_doc.groupByKey(partitions).flatMap(lambda doc: overlap_links(list(doc[1])))
-    joined = spark.sparkContext.parallelize([(2 * k, 2 * k + 1) for k in range(len(alignments))], partitions).union(overlaps)
-    edges = spark.createDataFrame(joined.flatMap(lambda edge: [edge, (edge[1], edge[0])]), "src long, dst long").distinct().localCheckpoint()
-    labels = spark.range(len(spans)).select(F.col("id"), F.col("id").alias("label")).localCheckpoint()
-    while True:
-        proposed = edges.join(labels.withColumnRenamed("id", "src"), "src").select(F.col("dst").alias("id"), "label")
-        updated = labels.union(proposed).groupBy("id").agg(F.min("label").alias("label")).localCheckpoint()
-        moved = updated.join(labels.withColumnRenamed("label", "before"), "id").filter("label != before").count()
-        labels = updated
-        if moved == 0:
-            break
-    components: dict[int, list[int]] = defaultdict(list)
-    for row in labels.orderBy("id").collect():
-        components[row["label"]].append(row["id"])
-    return list(components.values())
+def _document_entries(rows, figures: dict[int, tuple[DocumentReuse, list]]):
+    """The JSON's entries of the corpus rows given: figures from the driver for the documents
+    families hold, none reused for the others."""
+    for row in rows:
+        document = _document(row)
+        reuse, credits = figures.get(row.doc) or (DocumentReuse(document.id, len(document.text), 0, [], 0, []), [])
+        yield document_json(document, reuse, credits)
 
 
-def write_parquet(spark, result: ScanResult, directory: Path) -> None:
-    """The scan as Parquet tables for large outputs: ``members`` (the CSV's columns, a row per
-    family member) and ``documents`` (the JSON's document fields)."""
+def write_parquet(run: SparkRun, directory: Path) -> None:
+    """The scan as Parquet tables for large outputs, written by Spark: ``members`` (the CSV's
+    columns, a row per family member) and ``documents`` (the JSON's document fields)."""
     from pyspark.sql.types import ArrayType, BooleanType, DoubleType, LongType, StringType, StructField, StructType
 
+    spark = run.corpus.frame.sparkSession
     types = {"family": LongType(), "start": LongType(), "end": LongType(), "similarity": DoubleType(), "chars": LongType(),
              "reused_chars": LongType(), "uncredited_chars": LongType(), "reused_share": DoubleType(), "uncredited_share": DoubleType(),
              "published_inferred": BooleanType(), "reused_from": ArrayType(StringType())}
     schema = StructType([StructField(name, types.get(name, StringType())) for name in CSV_COLUMNS])
-    spark.createDataFrame(list(member_rows(result)), schema).write.mode("overwrite").parquet(str(directory / "members"))
-    documents = to_json(result)["documents"]
-    schema = StructType([StructField(name, types.get(name, StringType())) for name in documents[0]])
-    spark.createDataFrame([list(d.values()) for d in documents], schema).write.mode("overwrite").parquet(str(directory / "documents"))
+    spark.createDataFrame(list(member_rows(run.result)), schema).write.mode("overwrite").parquet(str(directory / "members"))
+    names = list(document_json(Document("", ""), DocumentReuse("", 0, 0, [], 0, []), []))
+    schema = StructType([StructField(name, types.get(name, StringType())) for name in names])
+    rows = run.document_entries().map(lambda entry: [entry[name] for name in names])
+    spark.createDataFrame(rows, schema).write.mode("overwrite").parquet(str(directory / "documents"))

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from provenance import load_corpus, scan
 from provenance.benchmark import make_benchmark
 from provenance.cli import app
-from provenance.report import to_json
+from provenance.report import dumps, json_chunks, to_json
 
 from conftest import ROOT, SAMPLE_ROWS, SAMPLES
 
@@ -47,18 +47,22 @@ def test_the_samples_give_the_local_engines_json(spark):
 
     documents = load_corpus(SAMPLES).documents
     run = spark_scan(spark, documents, partitions=2)
-    assert to_json(run.result) == to_json(scan(documents))
-    assert set(run.stages) >= {"fingerprint", "candidates: buckets", "candidates: agreement", "align", "cluster"}
+    local = scan(documents)
+    assert "".join(json_chunks(run.result, run.document_texts())) == dumps(local)
+    assert to_json(run.whole()) == to_json(local)
+    # The driver holds the documents that share a passage; the UPI story shares none.
+    assert [d.id for d in run.result.documents] == ["000", "001", "002", "003"]
+    assert set(run.stages) >= {"fingerprint", "candidates: buckets", "candidates: agreement", "align"}
 
 
 def test_the_quality_benchmark_gives_the_same_families_origins_and_spans(spark):
     from provenance.spark_engine import spark_scan
 
     bench = make_benchmark(seed=5, split="dev", scale=1)
-    local, distributed = scan(bench.documents), spark_scan(spark, bench.documents, partitions=4).result
+    local, run = scan(bench.documents), spark_scan(spark, bench.documents, partitions=4)
     assert len(local.families) > 50
-    assert to_json(distributed) == to_json(local)
-    assert distributed.candidate_pairs == local.candidate_pairs
+    assert json.loads("".join(json_chunks(run.result, run.document_texts()))) == to_json(local)
+    assert run.result.candidate_pairs == local.candidate_pairs
 
 
 def test_jsonl_with_passim_names_and_parquet_are_read_by_spark(spark, tmp_path):
@@ -71,7 +75,7 @@ def test_jsonl_with_passim_names_and_parquet_are_read_by_spark(spark, tmp_path):
     spark.createDataFrame(rows).write.parquet(str(tmp_path / "corpus.parquet"))
     expected = [(d.id, d.text, d.source, d.title, d.published) for d in load_corpus(SAMPLES).documents]
     for corpus in (jsonl, tmp_path / "corpus.parquet", (tmp_path / "corpus.parquet").as_uri()):  # a URL goes to Spark as given
-        documents = read_documents(spark, [corpus])
+        documents = read_documents(spark, [corpus]).documents()
         assert sorted((d.id, d.text, d.source, d.title, d.published) for d in documents) == sorted(expected)
 
 
@@ -156,8 +160,9 @@ def test_packed_band_keys_link_the_pairs_the_local_engine_links():
     params = ScanParams()
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step)
     rank = rank_by_time(bench.documents)
-    shared = (hasher.permutations, params, rank)
-    texts = pa.RecordBatch.from_pydict({"doc": list(range(len(bench.documents))), "text": [d.text for d in bench.documents]})
+    shared = (hasher.permutations, params)
+    times = [d.published.start.timestamp() if d.published else np.inf for d in bench.documents]
+    texts = pa.RecordBatch.from_pydict({"doc": list(range(len(bench.documents))), "time": times, "text": [d.text for d in bench.documents]})
     assert [b.num_rows for b in _slices([texts], 100)] == [100] * (texts.num_rows // 100) + [texts.num_rows % 100]
     windows = list(_window_batches(iter([texts]), shared))
     assert len(windows) == -(-texts.num_rows // 256)  # signed 256 documents a batch
