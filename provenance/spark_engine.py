@@ -9,8 +9,8 @@ carry the arrays between the JVM and Python):
 2. candidates: every (band, key) of every window is shuffled by Spark so that a bucket's entries
    meet in one partition, never on the driver; there ``candidates.bucket_links`` links them band by
    band (first window per document, past ``clique_limit`` documents each to the earliest only);
-   the window pairs are joined to both windows' keys and the agreeing signature rows counted in
-   the JVM; the document pairs that pass are counted;
+   the window pairs are joined to both windows' keys and the agreeing signature rows counted;
+   the document pairs that pass are counted;
 3. align: candidate pairs are joined to both texts and aligned in the executors.
 
 The driver then takes the alignments and the documents they hold (no others), clusters them and
@@ -332,7 +332,7 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     doc_pairs = timed(
         "candidates: agreement",
         window_pairs.join(first, ["da", "wa"]).join(second, ["db", "wb"])
-        .filter(F.expr(_AGREEING_ROWS) / hasher.num_perm >= MIN_ESTIMATE)  # rows agreeing / all rows
+        .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm), _DOC_PAIRS)
         .groupBy("da", "db").count(),
     )
     candidate_count = doc_pairs.count()
@@ -357,7 +357,9 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     return SparkRun(result, corpus, numbers, stages)
 
 
-_WINDOWS = "doc long, window int, time double, keys array<long>, buckets binary"
+# A window's band keys are one binary value (int64 bytes): Spark moves and joins them as they are,
+# where an array of longs is converted value by value at each crossing.
+_WINDOWS = "doc long, window int, time double, keys binary, buckets binary"
 _FREQUENCIES = "buckets binary, counts binary"
 _ENTRIES = "bucket int, entries binary"
 # An entry of a band key, packed: Spark moves a few large rows far faster than one row per key
@@ -365,12 +367,8 @@ _ENTRIES = "bucket int, entries binary"
 # with it, so that a bucket too large to link whole links each entry to its earliest document.
 _ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("time", "<f8"), ("window", "<i4"), ("band", "<i2")])
 _WINDOW_PAIRS = "da long, wa int, db long, wb int"
+_DOC_PAIRS = "da long, db long"
 _ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
-# Rows (two per band) on which two windows' signatures agree, computed in the JVM.
-_AGREEING_ROWS = (
-    "aggregate(zip_with(ka, kb, (x, y) -> "
-    "IF(((x ^ y) & 4294967295) = 0, 1, 0) + IF(shiftrightunsigned(x ^ y, 32) = 0, 1, 0)), 0, (total, v) -> total + v)"
-)
 
 
 def _window_batches(batches, shared):
@@ -388,13 +386,15 @@ def _window_batches(batches, shared):
         keys = [band_keys(p.signatures).view(np.int64) for p in prints]
         counts = [len(k) for k in keys]
         flat = np.concatenate(keys + [np.empty((0, hasher.num_perm // 2), dtype=np.int64)])
+        width = flat.shape[1] * flat.itemsize
+        offsets = np.arange(len(flat) + 1, dtype=np.int32) * width
         firsts = [distinct(bucket_of(p.shingles)).astype(np.int64).tobytes() for p in prints]
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array(np.repeat(docs, counts).astype(np.int64)),
                 pa.array(np.concatenate([np.arange(n, dtype=np.int32) for n in counts] + [np.empty(0, np.int32)])),
                 pa.array(np.repeat(batch.column("time").to_numpy(), counts)),
-                pa.FixedSizeListArray.from_arrays(pa.array(flat.ravel()), hasher.num_perm // 2).cast(pa.list_(pa.int64())),
+                pa.Array.from_buffers(pa.binary(), len(flat), [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(flat))]),
                 pa.array([first if window == 0 else None for first, n in zip(firsts, counts) for window in range(n)], pa.binary()),
             ],
             names=["doc", "window", "time", "keys", "buckets"],
@@ -425,7 +425,7 @@ def _entry_batches(batches, buckets: int):
     for batch in batches:
         if batch.num_rows == 0:
             continue
-        keys = batch.column("keys").flatten().to_numpy().reshape(batch.num_rows, -1)
+        keys = _fixed_rows(batch.column("keys"))
         doc, window, when = batch.column("doc").to_numpy(), batch.column("window").to_numpy(), batch.column("time").to_numpy()
         repeats = np.zeros(keys.shape, dtype=bool)
         repeats[1:] = (keys[1:] == keys[:-1]) & (doc[1:] == doc[:-1])[:, None]
@@ -444,6 +444,26 @@ def _entry_batches(batches, buckets: int):
             [pa.array(bucket[starts].astype(np.int32)), pa.array([entries[a:b].tobytes() for a, b in zip(starts, ends)], type=pa.binary())],
             names=["bucket", "entries"],
         )
+
+
+def _fixed_rows(values) -> np.ndarray:
+    """An Arrow binary array of equal-length int64 bytes as a (rows, values) int64 array, not copied."""
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.view(np.int64).reshape(len(values), -1)
+
+
+def _agreeing_batches(batches, num_perm: int):
+    """The (da, db) of the joined window pairs (da, wa, db, wb, ka, kb) whose signatures agree on
+    at least ``candidates.MIN_ESTIMATE`` of their rows: a band key holds two rows, 32 bits each."""
+    import pyarrow as pa
+
+    for batch in batches:
+        if batch.num_rows == 0:
+            continue
+        differ = (_fixed_rows(batch.column("ka")) ^ _fixed_rows(batch.column("kb"))).view(np.uint32)
+        agree = np.count_nonzero(differ == 0, axis=1) / num_perm >= MIN_ESTIMATE
+        yield pa.RecordBatch.from_arrays([batch.column("da").filter(pa.array(agree)), batch.column("db").filter(pa.array(agree))], names=["da", "db"])
 
 
 def _slices(batches, rows: int):
