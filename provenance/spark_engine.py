@@ -40,7 +40,7 @@ from .arrays import distinct
 from .attribute import DocumentReuse, document_reuse
 from .candidates import MIN_ESTIMATE, bucket_links
 from .cluster import cluster
-from .corpus import CorpusError, Document, document_from, load_corpus
+from .corpus import CorpusError, Document, load_corpus, record_document
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
 from .boilerplate import remove_furniture
 from .frequency import DocumentShingles, ShingleFrequencies, bucket_of
@@ -49,8 +49,6 @@ from .outlets import Registry, host_of, shipped
 from .report import CSV_COLUMNS, document_json, document_text, member_rows
 from .scan import ScanParams, ScanResult, align_pairs, conclude
 
-# passim's column names, read as ours.
-COLUMN_ALIASES = {"series": "source", "date": "published"}
 TEXTS_PER_SLICE = 1000
 # A document leaves about 2,000 band-key entries to link: partitions of 2,500 documents' entries
 # (about 120 MB) keep the linking's sorts small; fewer, larger ones took longer than linear.
@@ -213,6 +211,8 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
     read by Spark (our names or passim's: series, date) and never reach the driver; directories,
     pages and crawls are read by the local loaders. Raises CorpusError for a bad record, a
     duplicate id or no document with text."""
+    from pyspark.sql import Window, functions as F
+
     context = spark.sparkContext
     parts, offset, pending = [], 0, list(documents)
 
@@ -233,16 +233,17 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
         if frame is None or (kind == "json" and "text" not in frame.columns and not remote):
             pending += load_corpus(path, fallback_encoding).documents  # pages in an html field: extracted here
             continue
-        for name, ours in COLUMN_ALIASES.items():
-            if name in frame.columns and ours not in frame.columns:
-                frame = frame.withColumnRenamed(name, ours)
         missing = {"id", "text"} - set(frame.columns)
         if missing:
             raise CorpusError(f"{location}: no {', '.join(sorted(missing))} column")
         take_pending()
-        records = frame.rdd.zipWithIndex()
-        parts.append(records.flatMap(lambda item, location=location, offset=offset: _record_rows(item, location, offset)))
-        offset += records.count()
+        # Each record's number from its partition's first, counted in the JVM: records cross to
+        # Python once, to be read.
+        sizes = dict(frame.groupBy(F.spark_partition_id()).count().collect())
+        records = frame.rdd
+        firsts = offset + np.concatenate(([0], np.cumsum([sizes.get(part, 0) for part in range(records.getNumPartitions())])))
+        parts.append(records.mapPartitionsWithIndex(lambda part, rows, location=location, offset=offset, first=firsts.tolist(): _record_rows(rows, location, first[part], offset)))
+        offset = int(firsts[-1])
     take_pending()
     if not parts:
         raise CorpusError("no corpus given")
@@ -250,14 +251,14 @@ def read_documents(spark, paths: list[str | Path], fallback_encoding: str | None
     problem = read.filter("problem is not null").orderBy("doc").select("problem").first()
     if problem is not None:
         raise CorpusError(problem.problem)
-    from pyspark.sql import Window, functions as F
-
+    same_id = Window.partitionBy("id").orderBy("doc")
     again = (
-        read.select("doc", "id", "location", F.row_number().over(Window.partitionBy("id").orderBy("doc")).alias("seen"))
+        read.filter("problem is null")
+        .select("doc", "id", "location", F.row_number().over(same_id).alias("seen"), F.lag("location").over(same_id).alias("before"))
         .filter("seen = 2").orderBy("doc").first()
     )
     if again is not None:
-        raise CorpusError(f"{again.location}: duplicate id {again.id!r}")
+        raise CorpusError(f"{again.location}: duplicate id {again.id!r} (first seen in {again.before})")
     corpus = SparkCorpus(read.filter("problem is null"))
     if corpus.frame.isEmpty():
         raise CorpusError("no document with text in " + (", ".join(map(str, paths)) or "the documents given"))
@@ -277,19 +278,18 @@ def _corpus_rows(doc: int, document: Document) -> list[tuple]:
     return [(doc, document.id, document.location, when, document.source, document.url, document.text, kept, None)]
 
 
-def _record_rows(item, location: str, offset: int) -> list[tuple]:
-    """The _CORPUS row of a record Spark read (the local loaders' rules: our fields, a date
-    inferred from a dateline when none is given), or its problem."""
-    row, number = item
-    record = {name: value for name, value in row.asDict().items() if value is not None}
-    where = f"{location}:{number + 1}"
-    try:
-        if "id" not in record:
-            raise CorpusError(f"{where}: no id")
-        document = document_from(str(record["id"]), record.get("text") or "", {**record, "_where": where}, where)
-    except CorpusError as error:
-        return [(offset + number, None, where, None, None, None, "", None, str(error))]
-    return _corpus_rows(offset + number, document)
+def _record_rows(rows, location: str, first: int, offset: int) -> Iterator[tuple]:
+    """The _CORPUS rows of records Spark read (numbered from ``first``; the file's own begin at
+    ``offset``), made by the local loaders' rules (our fields or passim's, a date inferred from a
+    dateline when none is given), or their problems."""
+    for doc, row in enumerate(rows, start=first):
+        where = f"{location}:{doc - offset + 1}"
+        try:
+            document = record_document({name: value for name, value in row.asDict().items() if value is not None}, where)
+        except CorpusError as error:
+            yield (doc, None, where, None, None, None, "", None, str(error))
+            continue
+        yield from _corpus_rows(doc, document)
 
 
 def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams | None = None, partitions: int | None = None) -> SparkRun:
@@ -315,11 +315,14 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     texts = timed("read", corpus.frame.select("doc", "time", "text").repartition(partitions))
     windows = timed("fingerprint", texts.mapInArrow(lambda batches: _window_batches(batches, shared.value), _WINDOWS))
     start = time.perf_counter()
-    frequencies = ShingleFrequencies()
-    for row in windows.filter("buckets is not null").select("buckets").mapInArrow(_frequency_batches, _FREQUENCIES).toLocalIterator():
-        frequencies.add_counts(np.frombuffer(row.buckets, dtype=np.int64), np.frombuffer(row.counts, dtype=np.int64), 0)
+    # Summed by Spark: every task's result stays small, and the driver receives a count per bucket.
+    counts = (
+        windows.filter("buckets is not null").select("buckets").mapInArrow(_frequency_batches, _FREQUENCIES)
+        .groupBy("bucket").agg(F.sum("documents").alias("documents")).toArrow()
+    )
     size = corpus.frame.count()
-    frequencies.add_counts(np.empty(0, np.int64), np.empty(0, np.int64), size)  # a text too short for a window counts too
+    frequencies = ShingleFrequencies()
+    frequencies.add_counts(counts.column("bucket").to_numpy(), counts.column("documents").to_numpy(), size)  # a text too short for a window counts too
     stages["frequencies"] = time.perf_counter() - start
     # Every (band, key) of every window, gathered by Spark so that a bucket's entries meet in one
     # partition; there the local engine's numpy code links them, band by band.
@@ -360,7 +363,7 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
 # A window's band keys are one binary value (int64 bytes): Spark moves and joins them as they are,
 # where an array of longs is converted value by value at each crossing.
 _WINDOWS = "doc long, window int, time double, keys binary, buckets binary"
-_FREQUENCIES = "buckets binary, counts binary"
+_FREQUENCIES = "bucket int, documents long"
 _ENTRIES = "bucket int, entries binary"
 # An entry of a band key, packed: Spark moves a few large rows far faster than one row per key
 # (40 M rows of one key each took 80 of a 20,000-document scan's 85 s). The document's time goes
@@ -403,16 +406,13 @@ def _window_batches(batches, shared):
 
 def _frequency_batches(batches):
     """Per Arrow batch of documents' distinct buckets, how many of them hold a shingle of each
-    bucket (as int64 bytes: the buckets found and their counts), for ``frequency.ShingleFrequencies``."""
+    bucket, for ``frequency.ShingleFrequencies``."""
     import pyarrow as pa
 
     for batch in batches:
         found = [np.frombuffer(blob, dtype=np.int64) for blob in batch.column("buckets").to_pylist()]
         buckets, counts = np.unique(np.concatenate(found + [np.empty(0, np.int64)]), return_counts=True)
-        yield pa.RecordBatch.from_arrays(
-            [pa.array([buckets.tobytes()], pa.binary()), pa.array([counts.astype(np.int64).tobytes()], pa.binary())],
-            names=["buckets", "counts"],
-        )
+        yield pa.RecordBatch.from_arrays([pa.array(buckets.astype(np.int32)), pa.array(counts.astype(np.int64))], names=["bucket", "documents"])
 
 
 def _entry_batches(batches, buckets: int):

@@ -77,6 +77,8 @@ def test_jsonl_with_passim_names_and_parquet_are_read_by_spark(spark, tmp_path):
     for corpus in (jsonl, tmp_path / "corpus.parquet", (tmp_path / "corpus.parquet").as_uri()):  # a URL goes to Spark as given
         documents = read_documents(spark, [corpus]).documents()
         assert sorted((d.id, d.text, d.source, d.title, d.published) for d in documents) == sorted(expected)
+        if corpus == jsonl:  # one file: its order is kept
+            assert [d.id for d in documents] == [row["id"] for row in rows]
 
 
 def test_cli_spark_engine_json_and_parquet(spark, tmp_path):
@@ -93,6 +95,39 @@ def test_cli_spark_engine_json_and_parquet(spark, tmp_path):
     assert spark.read.parquet(str(out / "documents")).count() == 5
     refused = runner.invoke(app, ["scan", str(SAMPLES), "-f", "parquet", "-o", str(out)])
     assert refused.exit_code == 2 and "--engine spark" in refused.output
+
+
+def test_cli_spark_engine_tables_csv_and_parquet_documents_are_the_local_engines(spark, tmp_path):
+    for output_format in ("table", "csv", "html"):
+        local = runner.invoke(app, ["scan", str(SAMPLES), "-f", output_format])
+        distributed = runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--master", "local[2]", "-f", output_format])
+        assert distributed.exit_code == 0 and distributed.stdout == local.stdout
+    out = tmp_path / "scan.parquet"
+    assert runner.invoke(app, ["scan", str(SAMPLES), "--engine", "spark", "--master", "local[2]", "-f", "parquet", "-o", str(out)]).exit_code == 0
+    written = sorted((row.asDict() for row in spark.read.parquet(str(out / "documents")).collect()), key=lambda row: row["id"])
+    expected = to_json(scan(load_corpus(SAMPLES).documents))["documents"]
+    assert [{name: row[name] for name in ("id", "chars", "reused_chars", "reused_share", "reused_from")} for row in written] == [
+        {name: entry[name] for name in ("id", "chars", "reused_chars", "reused_share", "reused_from")} for entry in expected
+    ]
+
+
+def test_bad_records_read_by_spark_are_one_line_and_exit_2(spark, tmp_path):
+    """Records Spark reads are checked as the local loaders check them, before anything is scanned."""
+    text = (SAMPLES / next(iter(SAMPLE_ROWS))).read_text(encoding="utf-8")
+    good = {"id": "a", "text": text, "published": "2015-10-01"}
+    cases = {
+        "dated.jsonl": ([good, {"id": "b", "text": text, "published": "the first of October"}], "error: dated.jsonl:2: "),
+        "twice.jsonl": ([good, {**good, "published": "2015-10-02"}], "error: twice.jsonl:2: duplicate id 'a' (first seen in "),
+        "nameless.jsonl": ([good, {"text": text}], "error: nameless.jsonl:2: missing 'id'"),
+        "blank.jsonl": ([{"id": "a", "text": " \n"}], "error: no document with text in "),
+    }
+    for name, (records, message) in cases.items():
+        corpus = tmp_path / name
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        out = runner.invoke(app, ["scan", str(corpus), "--engine", "spark", "--master", "local[2]", "-f", "json"])
+        lines = out.output.strip().splitlines()
+        assert out.exit_code == 2 and len(lines) == 1, (name, out.output)
+        assert lines[0].replace(str(tmp_path) + "/", "").startswith(message), (name, lines[0])
 
 
 def test_spark_that_cannot_start_is_one_line_and_exit_2(spark):
