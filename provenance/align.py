@@ -16,13 +16,14 @@ the passages' edges are worked out pair by pair.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .normalize import Tokens, WordCount, word_count
+from .normalize import SPACED_WORD, Reading, Tokens, WordCount, word_count
 
 SENTENCE_END = ".!?。！？"  # full-width stops end Chinese and Japanese sentences
 OPENING = "\"'“‘«([「『（【"
@@ -40,6 +41,12 @@ class AlignParams:
     min_run: int = 5  # a passage must share at least one run of this many words verbatim
     min_evidence: float = 12.0  # words of evidence a passage needs, common wording weighed less (provenance.evidence)
     ocr: bool = False  # texts read in the normal form of OCR'd text (normalize.tokenize)
+    text_model: str = "words"  # what a token is (normalize.TEXT_MODELS); sizes in words weigh tokens (normalize.WordCount)
+    edge_run: int = 2  # equal tokens that must follow an edit for a passage's edge to move past it
+
+    @property
+    def reading(self) -> Reading:
+        return Reading(self.ocr, self.text_model == "chars")
 
 
 @dataclass(frozen=True)
@@ -123,18 +130,32 @@ class PairShingles:
         full = inside[starts + needed] - inside[starts] == needed
         return np.bincount(self.a_pair[starts[full]], minlength=self.pairs) > 0
 
-    def anchors(self, wanted: np.ndarray, max_repeat: int) -> list[tuple[list[int], list[int]]]:
+    def anchors(self, wanted: np.ndarray, max_repeat: int, paired_only: bool = False) -> list[tuple[list[int], list[int]]]:
         """For each pair, the (i, j) positions of every shingle shared by both documents, sorted,
         skipping shingles repeated more than ``max_repeat`` times in either; none for pairs not
-        ``wanted``."""
+        ``wanted``. ``paired_only``: an anchor counts only next to another on its diagonal (the
+        character model: a lone shared shingle of letters is most often chance, and a chain apiece
+        costs its time)."""
         matches = self.high - self.low  # how often the shingle occurs in the second document
         keep = wanted[self.a_pair] & (matches > 0) & (matches <= max_repeat) & (self.repeats[self.a_flat] <= max_repeat)
         keep = np.flatnonzero(keep)
         counts = matches[keep]
         entry = np.repeat(keep, counts)
         _, rank = _segments(counts)
-        i = self.a_position[entry].tolist()
-        j = self.b_position[self.low[entry] + rank].tolist()
+        i = self.a_position[entry]
+        j = self.b_position[self.low[entry] + rank]
+        if paired_only and len(entry):
+            # (pair, diagonal, i) keys, sorted: a neighbour on the diagonal is the key one apart.
+            diagonal = (j - i) + int(self.first_lengths.max())
+            keys = (self.a_pair[entry] * (int(diagonal.max()) + 1) + diagonal) * (int(i.max()) + 2) + i
+            ordered = np.sort(keys)
+            found = np.searchsorted(ordered, keys + 1)
+            after = ordered[np.minimum(found, len(ordered) - 1)] == keys + 1
+            found = np.searchsorted(ordered, keys - 1)
+            before = ordered[np.minimum(found, len(ordered) - 1)] == keys - 1
+            kept = after | before
+            entry, i, j = entry[kept], i[kept], j[kept]
+        i, j = i.tolist(), j.tolist()
         bounds = np.searchsorted(self.a_pair[entry], np.arange(self.pairs + 1)).tolist()
         return [(i[start:stop], j[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])]
 
@@ -186,7 +207,7 @@ def align_pairs(
     ruled out on them. ``tokens(doc)`` gives a document's words, asked at most once a document,
     and only for a pair that has a chain of anchors long enough to be a passage."""
     shared = PairShingles(pairs, shingles)
-    found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat)
+    found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat, params.text_model == "chars")
     k = params.shingle_size
     words_of: dict[int, tuple[Tokens, WordCount]] = {}
     found = []
@@ -201,7 +222,8 @@ def align_pairs(
                 words = tokens(doc)
                 words_of[doc] = words, word_count(words)
         (ta, count_a), (tb, count_b) = words_of[a], words_of[b]
-        chains = [c for c in chains if (c.longest_run + k - 1) * _run_density(c, k, count_a, count_b) >= params.min_run]
+        longest = params.min_run / min(count_a.heaviest, count_b.heaviest) - k + 1  # in tokens, at their weightiest
+        chains = [c for c in chains if c.longest_run >= longest and (c.longest_run + k - 1) * _run_density(c, k, count_a, count_b) >= params.min_run]
         found.extend(_passages(a, ta, texts[a], b, tb, texts[b], chains, params, count_a, count_b))
     return found
 
@@ -224,8 +246,8 @@ def _passages(
     for chain in chains:
         a0, a1 = chain.first_i, min(chain.last_i + k, len(words_a))
         b0, b1 = chain.first_j, min(chain.last_j + k, len(words_b))
-        a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(ta, text_a, i) or _starts_sentence(tb, text_b, j))
-        a1, b1 = _grow(words_a, words_b, a1, b1, +1, lambda i, j: _ends_sentence(ta, text_a, i) or _ends_sentence(tb, text_b, j))
+        a0, b0 = _grow(words_a, words_b, a0, b0, -1, lambda i, j: _starts_sentence(ta, text_a, i) or _starts_sentence(tb, text_b, j), params.edge_run)
+        a1, b1 = _grow(words_a, words_b, a1, b1, +1, lambda i, j: _ends_sentence(ta, text_a, i) or _ends_sentence(tb, text_b, j), params.edge_run)
         if min(count_a.of(a0, a1), count_b.of(b0, b1)) < params.min_words:
             continue
         similarity = Indel.normalized_similarity(words_a[a0:a1], words_b[b0:b1])
@@ -234,8 +256,8 @@ def _passages(
     passages = _drop_overlapping(passages)
     result = []
     for a0, a1, b0, b1, similarity in passages:
-        sa, ea = _widen(text_a, *ta.char_span(a0, a1))
-        sb, eb = _widen(text_b, *tb.char_span(b0, b1))
+        sa, ea = _widen(text_a, *_whole_words(text_a, *ta.char_span(a0, a1), ta.chars))
+        sb, eb = _widen(text_b, *_whole_words(text_b, *tb.char_span(b0, b1), tb.chars))
         result.append(Alignment(first, sa, ea, second, sb, eb, round(similarity, 4)))
     return result
 
@@ -244,9 +266,9 @@ def _passages(
 _EDGE_EDITS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
 
 
-def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int, at_boundary) -> tuple[int, int]:
+def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int, at_boundary, edge_run: int) -> tuple[int, int]:
     """Move a passage edge outward over equal words, and over an edit of one or two words when equal words
-    follow it: at least two, or one that reaches a sentence boundary.
+    follow it: at least ``edge_run``, or fewer that reach a sentence boundary.
 
     Anchors are whole shingles, so a changed word near the edge ("US" -> "USA" in the second word
     of a sentence) would otherwise cut the rest of the copied sentence off. For the left edge, i and
@@ -277,7 +299,7 @@ def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int
                 continue
             after = equal_run(ei, ej)
             end_i, end_j = ei + direction * after, ej + direction * after
-            if after >= 2 or (after == 1 and at_boundary(end_i, end_j)):
+            if after >= edge_run or (after >= 1 and at_boundary(end_i, end_j)):
                 i, j = end_i, end_j
                 break
         else:
@@ -313,6 +335,35 @@ def _drop_overlapping(passages: list[tuple]) -> list[tuple]:
         if not any(p[0] < q[1] and q[0] < p[1] and p[2] < q[3] and q[2] < p[3] for q in kept):
             kept.append(p)
     return sorted(kept)
+
+
+# Letters past a sentence's end at a passage's edge, at most, that are taken for chance (by the
+# character model, "The R" after one sentence and "There" after the other share four letters).
+FRAGMENT_LETTERS = 12
+
+
+def _whole_words(text: str, start: int, end: int, letters: bool) -> tuple[int, int]:
+    """A span the character model found, made of whole words: a word it cuts is taken whole when
+    most of its letters are inside, else left out, and a fragment past a sentence end at either
+    edge is left out. Spans of the word model are whole words already."""
+    if not letters or end <= start:
+        return start, end
+    for word in SPACED_WORD.finditer(text, max(0, start - 64), min(len(text), end + 64)):
+        if word.start() < start < word.end():
+            start = word.start() if word.end() - start >= start - word.start() else word.end()
+        if word.start() < end < word.end():
+            end = word.end() if end - word.start() >= word.end() - end else word.start()
+    inside = text[start:end]
+    ends = [m.end() for m in re.finditer(r"[.!?。！？][\"'”’»)\]」』）】]*\s", inside)]
+    if ends and sum(map(str.isalnum, inside[ends[-1] :])) <= FRAGMENT_LETTERS:
+        end = start + ends[-1]
+    if ends and sum(map(str.isalnum, inside[: ends[0]])) <= FRAGMENT_LETTERS and end > start + ends[0]:
+        start += ends[0]
+    while start < end and not text[start].isalnum() and text[start] not in OPENING:
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _widen(text: str, start: int, end: int) -> tuple[int, int]:

@@ -49,7 +49,6 @@ from .cluster import Family, cluster
 from .corpus import Document
 from .evidence import COMMON_DOCUMENTS, COMMON_SHARE
 from .frequency import DocumentShingles, ShingleFrequencies
-from .normalize import Tokens
 
 MIN_DOCUMENTS = 3
 MANY_DOCUMENTS = 6
@@ -128,7 +127,7 @@ def _looks_like_furniture(group: Family, members: list[tuple[Document, int, int]
     pages = len({doc.id for doc, _, _ in members})
     if pages < MIN_DOCUMENTS or is_rerun(members) or min(group.links.values(), default=0.0) < MIN_SIMILARITY:
         return False
-    at_edge = sum(_at_edge(shingles.of(m.doc)[0], m.start, m.end) for m in group.members)
+    at_edge = sum(_at_edge(shingles, m.doc, m.start, m.end) for m in group.members)
     return pages >= MANY_DOCUMENTS or 2 * at_edge > len(members)
 
 
@@ -163,11 +162,12 @@ def _topical(group: Family, shingles: DocumentShingles, frequencies: ShingleFreq
     return linked >= TOPICAL_SHARE * len(pairs)
 
 
-def _at_edge(tokens: Tokens, start: int, end: int) -> bool:
-    limit = max(EDGE_WORDS, EDGE_SHARE * len(tokens))
-    before = int(np.searchsorted(tokens.starts, start))
-    after = len(tokens) - int(np.searchsorted(tokens.starts, end))
-    return before <= limit or after <= limit
+def _at_edge(shingles: DocumentShingles, doc: int, start: int, end: int) -> bool:
+    """Whether [start, end) stands at the edge of its text, counted in words (``normalize.WordCount``)."""
+    tokens, count = shingles.of(doc)[0], shingles.word_count(doc)
+    whole = len(tokens)
+    limit = max(EDGE_WORDS, EDGE_SHARE * count.of(0, whole))
+    return count.of(0, int(np.searchsorted(tokens.starts, start))) <= limit or count.of(int(np.searchsorted(tokens.starts, end)), whole) <= limit
 
 
 def _trimmed(a: Alignment, furniture: dict[int, list[tuple[int, int]]], shingles: DocumentShingles, min_words: int) -> Alignment | None:

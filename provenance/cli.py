@@ -34,7 +34,7 @@ from .report import (
     text_table,
     to_csv,
 )
-from .scan import ScanParams, scan
+from .scan import ScanParams, scan, text_model_params
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find reused passages across news articles and where each came from first.")
 
@@ -84,13 +84,26 @@ _OCR_OPTION = typer.Option(
 )
 
 
-def _read_as_ocr(ocr: bool) -> ScanParams:
-    return replace(_DEFAULTS, align=replace(_DEFAULTS.align, ocr=ocr))
+class TextModel(str, enum.Enum):
+    auto = "auto"
+    words = "words"
+    chars = "chars"
 
 
-def _index_params(ocr: bool) -> ScanParams | None:
-    """Settings to open an index with: --ocr asked for, or none (the index's own)."""
-    return _read_as_ocr(True) if ocr else None
+_TEXT_MODEL_OPTION = typer.Option(
+    TextModel.auto, "--text-model",
+    help="What a token is: words (letters in Chinese, Japanese, Thai and other scripts written without spaces), or chars, every letter, "
+    "which reads damaged words (OCR); auto reads by letters with --ocr, else by words. An index keeps the model it was built with.",
+)
+
+
+def _read_as(ocr: bool, text_model: TextModel) -> ScanParams:
+    return text_model_params(text_model.value, ocr)
+
+
+def _index_params(ocr: bool, text_model: TextModel) -> ScanParams | None:
+    """Settings to open an index with: the reading asked for, or none (the index's own)."""
+    return _read_as(ocr, text_model) if ocr or text_model is not TextModel.auto else None
 
 
 def _fail(message: str) -> None:
@@ -121,8 +134,10 @@ def scan_command(
     output_format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="table for people, json for machines, csv (a row per member) for spreadsheets, html (one self-contained page) for reading, parquet (a folder given by -o; spark engine)."),
     output: Optional[Path] = _OUTPUT_OPTION,
     min_words: int = _MIN_WORDS_OPTION,
-    min_similarity: float = typer.Option(
-        _DEFAULTS.align.min_similarity, "--min-similarity", min=0.0, max=1.0, help="Lowest word-level similarity of a reported passage to its match."
+    min_similarity: Optional[float] = typer.Option(
+        None, "--min-similarity", min=0.0, max=1.0,
+        help=f"Lowest similarity, token by token, of a reported passage to its match (default {_DEFAULTS.align.min_similarity} by words, "
+        f"{text_model_params('chars').align.min_similarity} by letters).",
     ),
     min_evidence: float = typer.Option(
         _DEFAULTS.align.min_evidence, "--min-evidence", min=0.0,
@@ -134,20 +149,23 @@ def scan_command(
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine's cores) or spark (PySpark; needs 'provenance[spark]' and Java 17+)."),
     master: Optional[str] = typer.Option(None, "--master", help="Spark master: local[N], spark://host:7077, yarn (with --engine spark; default spark-submit's, else local[*])."),
     ocr: bool = _OCR_OPTION,
+    text_model: TextModel = _TEXT_MODEL_OPTION,
 ) -> None:
     """Find reused passages in a corpus, group them into families and name each family's origin."""
     if not corpus and db is None:
         _fail("give a CORPUS or --db INDEX to scan")
     if output_format is ScanFormat.parquet and (engine is not Engine.spark or output is None):
         _fail("--format parquet writes a folder with the spark engine: add --engine spark and -o FOLDER")
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, min_similarity=min_similarity, min_evidence=min_evidence, ocr=ocr))
+    params = _read_as(ocr, text_model)
     documents = []
     try:
         if db is not None:
             with open_index(db, create=False) as index:
                 documents.extend(index.documents())
-                if index.params.align.ocr:  # an index built with --ocr is read as it was built
-                    params = replace(params, align=replace(params.align, ocr=True))
+                if _index_params(ocr, text_model) is None:  # an index's texts are read as it was built, unless asked otherwise
+                    params = index.params
+        similarity = params.align.min_similarity if min_similarity is None else min_similarity
+        params = replace(params, align=replace(params.align, min_words=min_words, min_similarity=similarity, min_evidence=min_evidence))
         if engine is Engine.spark:
             from .spark_engine import spark_scan, spark_session, read_documents, write_parquet
 
@@ -194,6 +212,7 @@ def show_command(
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
     ocr: bool = _OCR_OPTION,
+    text_model: TextModel = _TEXT_MODEL_OPTION,
 ) -> None:
     """Show one reuse family as a tree of who copied whom, with the words changed at each step."""
     try:
@@ -201,7 +220,8 @@ def show_command(
     except CorpusError as error:
         _fail(str(error))
     _warn(loaded.warnings, quiet)
-    params = replace(_DEFAULTS, align=replace(_DEFAULTS.align, min_words=min_words, ocr=ocr))
+    params = _read_as(ocr, text_model)
+    params = replace(params, align=replace(params.align, min_words=min_words))
     with _ProgressBar(disabled=quiet) as report:
         result = scan(loaded.documents, params, progress=report)
     try:
@@ -253,6 +273,7 @@ def dedup_command(
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
     ocr: bool = _OCR_OPTION,
+    text_model: TextModel = _TEXT_MODEL_OPTION,
 ) -> None:
     """Drop near-duplicate documents (reruns, light edits, wire updates, excerpts), keeping the original."""
     try:
@@ -263,11 +284,11 @@ def dedup_command(
         documents = loaded.documents
         with _ProgressBar(disabled=quiet) as progress:
             if strip:
-                texts, cuts = strip_reused(documents, _read_as_ocr(ocr), progress=progress)
+                texts, cuts = strip_reused(documents, _read_as(ocr, text_model), progress=progress)
                 lines = as_read(documents, texts)
                 summary, report_text = strip_table(documents, cuts), dumps_strip(len(documents), cuts)
             else:
-                result = dedup(documents, DedupParams(threshold, keep.value), _read_as_ocr(ocr), progress=progress)
+                result = dedup(documents, DedupParams(threshold, keep.value), _read_as(ocr, text_model), progress=progress)
                 lines = as_read(doc for doc, kept in zip(documents, result.kept) if kept)
                 summary, report_text = dedup_table(result), dumps_dedup(result)
         _write_file(output, lines)
@@ -293,13 +314,14 @@ def index_add(
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     quiet: bool = _QUIET_OPTION,
     ocr: bool = _OCR_OPTION,
+    text_model: TextModel = _TEXT_MODEL_OPTION,
 ) -> None:
     """Add documents to the index; an id added before is replaced if its text changed."""
     path = db or _default_db()
     try:
         loaded = load_corpus(corpus, fallback_encoding)
         _warn(loaded.warnings, quiet)
-        with open_index(path, _index_params(ocr)) as index, _ProgressBar(disabled=quiet) as report:
+        with open_index(path, _index_params(ocr, text_model)) as index, _ProgressBar(disabled=quiet) as report:
             done = 0
 
             def advance(count: int) -> None:
@@ -350,12 +372,13 @@ def check_command(
     strict: bool = typer.Option(False, "--strict", help="Credited reuse fails too."),
     fallback_encoding: Optional[str] = _ENCODING_OPTION,
     ocr: bool = _OCR_OPTION,
+    text_model: TextModel = _TEXT_MODEL_OPTION,
 ) -> None:
     """Check drafts against an archive. Exit 0: nothing uncredited over the limit; 1: reuse found; 2: bad input."""
     policy = Policy(min_words=min_words, max_share=max_share, allow=tuple(allow), strict=strict)
     try:
         documents = load_drafts(drafts, fallback_encoding)
-        with _archive(against, fallback_encoding, ocr) as index:
+        with _archive(against, fallback_encoding, ocr, text_model) as index:
             reports = [check_draft(draft, index, policy) for draft in documents]
     except CorpusError as error:
         _fail(str(error))
@@ -399,12 +422,12 @@ def serve_command(
     serve.serve(settings, sock)
 
 
-def _archive(against: str, fallback_encoding: Optional[str], ocr: bool):
-    """An index as it is (``ocr``: asked to have been built with --ocr), or a corpus put into a
-    throwaway in-memory index."""
+def _archive(against: str, fallback_encoding: Optional[str], ocr: bool, text_model: TextModel):
+    """An index as it is (the reading asked for must be the one it was built with), or a corpus put
+    into a throwaway in-memory index."""
     if is_redis_url(against) or is_index_file(Path(against)):
-        return open_index(against, _index_params(ocr), create=False)
-    index = Index(":memory:", _read_as_ocr(ocr))
+        return open_index(against, _index_params(ocr, text_model), create=False)
+    index = Index(":memory:", _read_as(ocr, text_model))
     index.add(load_corpus(against, fallback_encoding).documents)
     return index
 

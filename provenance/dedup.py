@@ -27,7 +27,7 @@ from .attribute import COPY, union_length
 from .candidates import shared_key_pairs
 from .corpus import Document
 from .fingerprint import PassageHasher, band_keys, fingerprint
-from .normalize import tokenize
+from .normalize import Reading, tokenize
 from .scan import Progress, ScanParams, scan
 from .workers import pool_map, worker_count
 
@@ -92,7 +92,7 @@ def dedup(
     with pool_map(worker_count(workers, len(documents))) as run:
         chunks = [[documents[i].text for i in order[start : start + _CHUNK]] for start in range(0, len(order), _CHUNK)]
         profiles = []
-        for found in run(_profiles, chunks, repeat(hasher), repeat(scan_params.align.shingle_size), repeat(params.bands), repeat(scan_params.align.ocr)):
+        for found in run(_profiles, chunks, repeat(hasher), repeat(scan_params.align.shingle_size), repeat(params.bands), repeat(scan_params.align.reading)):
             profiles.extend(found)
             report("fingerprint", len(profiles), len(order))
 
@@ -158,12 +158,12 @@ def dedup(
 _CHUNK = 256  # documents fingerprinted per task
 
 
-def _profiles(texts: list[str], hasher: PassageHasher, shingle_size: int, bands: int, ocr: bool) -> list[tuple[int, np.ndarray, np.ndarray]]:
+def _profiles(texts: list[str], hasher: PassageHasher, shingle_size: int, bands: int, reading: Reading) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """Per text: a hash of its normalized words (equal for exact copies), its distinct shingle
     hashes, and the keys of its passages in the first ``bands`` bands."""
     found = []
     for text in texts:
-        tokens = tokenize(text, ocr)
+        tokens = tokenize(text, *reading)
         fp = fingerprint(tokens, hasher, shingle_size)
         words = xxhash.xxh3_128_intdigest("\x1f".join(tokens.words).encode("utf-8"))
         found.append((words, distinct(fp.shingles), band_keys(fp.signatures)[:, :bands].copy()))  # not views: the signatures go

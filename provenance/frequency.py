@@ -17,7 +17,7 @@ import numpy as np
 
 from .corpus import Document
 from .fingerprint import shingle_hashes
-from .normalize import Tokens, WordCount, tokenize, word_count
+from .normalize import Reading, Tokens, WordCount, tokenize, word_count
 
 BITS = 22
 _SHIFT = np.uint32(32 - BITS)
@@ -90,11 +90,12 @@ class DocumentShingles:
     scan's fingerprinting kept them) when given, else tokenized here."""
 
     def __init__(
-        self, documents: list[Document], shingle_size: int, stored: Callable[[int], tuple[Tokens, np.ndarray]] | None = None, ocr: bool = False
+        self, documents: list[Document], shingle_size: int, stored: Callable[[int], tuple[Tokens, np.ndarray]] | None = None,
+        reading: Reading = Reading(),
     ):
         self.documents = documents
         self.shingle_size = shingle_size
-        self.ocr = ocr
+        self.reading = reading
         self._stored = stored
         self._kept: dict[int, tuple[Tokens, np.ndarray]] = {}
         self._counts: dict[int, WordCount] = {}
@@ -104,20 +105,20 @@ class DocumentShingles:
             if self._stored is not None:
                 tokens, hashes = self._stored(doc)
             else:
-                tokens = tokenize(self.documents[doc].text, self.ocr)
+                tokens = tokenize(self.documents[doc].text, *self.reading)
                 hashes = shingle_hashes(tokens.words, self.shingle_size)
             # Kept for the scan's later stages: a word repeated across texts is kept once (a
             # family's members share most of theirs), which more than halves what texts kept cost.
-            self._kept[doc] = Tokens(list(map(sys.intern, tokens.words)), tokens.starts, tokens.ends), bucket_of(hashes)
+            self._kept[doc] = Tokens(list(map(sys.intern, tokens.words)), tokens.starts, tokens.ends, tokens.chars), bucket_of(hashes)
         return self._kept[doc]
 
     def words_in(self, doc: int, start: int, end: int) -> float:
         """Words' worth (``normalize.WordCount``) of the tokens that overlap [start, end)."""
-        return self._word_count(doc).of(*self._overlapping(doc, start, end))
+        return self.word_count(doc).of(*self._overlapping(doc, start, end))
 
     def word_density(self, doc: int, start: int, end: int) -> float:
         """Words' worth of a token, on average, over the tokens that overlap [start, end)."""
-        count = self._word_count(doc)
+        count = self.word_count(doc)
         return 1.0 if count.cumulative is None else count.density(*self._overlapping(doc, start, end))
 
     def _overlapping(self, doc: int, start: int, end: int) -> tuple[int, int]:
@@ -125,7 +126,7 @@ class DocumentShingles:
         tokens = self.of(doc)[0]
         return int(np.searchsorted(tokens.ends, start, side="right")), int(np.searchsorted(tokens.starts, end, side="left"))
 
-    def _word_count(self, doc: int) -> WordCount:
+    def word_count(self, doc: int) -> WordCount:
         if doc not in self._counts:
             self._counts[doc] = word_count(self.of(doc)[0])
         return self._counts[doc]

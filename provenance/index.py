@@ -29,7 +29,7 @@ import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -43,8 +43,8 @@ from .fingerprint import SHINGLE_HASH, PassageHasher, shingle_hashes
 from .frequency import ShingleFrequencies, bucket_of
 from .keystore import SCHEMA as KEYSTORE_SCHEMA
 from .keystore import KeyStore
-from .normalize import TOKENS, tokenize
-from .scan import ScanParams
+from .normalize import TOKENS, Reading, tokenize
+from .scan import TEXT_MODELS, ScanParams, text_model_params
 from .signatures import recently_signed, sign
 from .workers import batched
 
@@ -99,14 +99,14 @@ def is_index_file(path: Path) -> bool:
         return False
 
 
-def _keys(text: str, hasher: PassageHasher, shingle_size: int, ocr: bool) -> tuple[np.ndarray, np.ndarray]:
+def _keys(text: str, hasher: PassageHasher, shingle_size: int, reading: Reading) -> tuple[np.ndarray, np.ndarray]:
     """A text's index band keys and the distinct shingle buckets it holds."""
-    signed = sign(text, hasher, shingle_size, ocr)
+    signed = sign(text, hasher, shingle_size, reading)
     return document_keys(signed.keys, INDEX_BANDS), distinct(bucket_of(signed.shingles)).astype(np.int32)
 
 
-def _buckets(text: str, shingle_size: int, ocr: bool) -> np.ndarray:
-    return distinct(bucket_of(shingle_hashes(tokenize(text, ocr).words, shingle_size))).astype(np.int32)
+def _buckets(text: str, shingle_size: int, reading: Reading) -> np.ndarray:
+    return distinct(bucket_of(shingle_hashes(tokenize(text, *reading).words, shingle_size))).astype(np.int32)
 
 
 _worker: dict = {}
@@ -115,7 +115,7 @@ _worker: dict = {}
 def _start_worker(permutations: np.ndarray, params: ScanParams) -> None:
     _worker["hasher"] = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     _worker["shingle_size"] = params.align.shingle_size
-    _worker["ocr"] = params.align.ocr
+    _worker["reading"] = params.align.reading
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 
@@ -127,7 +127,7 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def _worker_keys(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    return [_keys(text, _worker["hasher"], _worker["shingle_size"], _worker["ocr"]) for text in texts]
+    return [_keys(text, _worker["hasher"], _worker["shingle_size"], _worker["reading"]) for text in texts]
 
 
 def keyed_batches(
@@ -145,7 +145,7 @@ def keyed_batches(
     workers = workers or os.cpu_count() or 1
     if second is None or workers == 1:
         for batch in itertools.chain([first], [second] if second else [], batches):
-            yield batch, [_keys(doc.text, hasher, params.align.shingle_size, params.align.ocr) for doc in batch]
+            yield batch, [_keys(doc.text, hasher, params.align.shingle_size, params.align.reading) for doc in batch]
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(hasher.permutations, params)) as pool:
         def submit(batch):
@@ -165,16 +165,19 @@ def fingerprint_settings(params: ScanParams) -> dict:
     """What an index's keys depend on: an index built with other settings cannot be searched."""
     return {"num_perm": params.num_perm, "seed": params.seed, "window": params.window, "step": params.step,
             "shingle_size": params.align.shingle_size, "bands": INDEX_BANDS, "shingle_hash": SHINGLE_HASH, "tokens": TOKENS,
-            "ocr": params.align.ocr}
+            "ocr": params.align.ocr, "text_model": params.align.text_model}
 
 
 def read_as_built(built_with: dict, given: ScanParams | None) -> ScanParams:
     """The settings to search an index with: those ``given``, or else the defaults with texts read
-    as its documents were (``--ocr`` or not), so that opening an index needs no flag repeated."""
+    as its documents were (``--ocr`` or not, by words or letters), so that opening an index needs
+    no flag repeated."""
     if given is not None:
         return given
-    ocr = isinstance(built_with, dict) and built_with.get("ocr") is True
-    return replace(ScanParams(), align=replace(ScanParams().align, ocr=ocr))
+    readable = isinstance(built_with, dict)
+    ocr = readable and built_with.get("ocr") is True
+    model = built_with.get("text_model", "words") if readable else "words"
+    return text_model_params(model if model in TEXT_MODELS else "words", ocr)
 
 
 def settings_problem(built_with: dict, params: ScanParams) -> str | None:
@@ -186,12 +189,21 @@ def settings_problem(built_with: dict, params: ScanParams) -> str | None:
     if tokens != wanted["tokens"]:
         return (f"built with tokens {tokens!r}, this version makes {wanted['tokens']!r} (Chinese, Japanese and Thai "
                 "split into letters, words hyphenated across line ends joined); build a new index with 'provenance index add'")
-    if built_with.get("ocr", False) != wanted["ocr"]:
-        built = "with" if built_with.get("ocr", False) else "without"
-        return f"built {built} --ocr, and its documents can be looked up only as they were read: {'give' if built == 'with' else 'leave out'} --ocr"
+    built_with = {"text_model": "words", **built_with}  # indexes from before read by words alone
+    if (built_with.get("ocr", False), built_with["text_model"]) != (wanted["ocr"], wanted["text_model"]):
+        flags = _reading_flags(built_with.get("ocr", False), built_with["text_model"])
+        how = f"with {flags}, and its documents can be looked up only as they were read: give {flags}" if flags else (
+            "without --ocr or --text-model, and its documents can be looked up only as they were read: leave them out")
+        return f"built {how}"
     if built_with != wanted:
         return f"built with other fingerprint settings {built_with}"
     return None
+
+
+def _reading_flags(ocr: bool, text_model: str) -> str:
+    """The options that read texts so: --ocr reads by letters unless told otherwise."""
+    flags = ["--ocr"] if ocr else []
+    return " ".join(flags + ([f"--text-model {text_model}"] if text_model != ("chars" if ocr else "words") else []))
 
 
 def digest(text: str) -> str:
@@ -228,7 +240,7 @@ class ArchiveIndex(ABC):
     def keys_of(self, text: str) -> np.ndarray:
         """The distinct index band keys of a text's passages, as int64. The text is signed through
         ``recently_signed``: a draft looked up is signed again by the scan that checks it."""
-        return document_keys(recently_signed.sign(text, self.hasher, self.params.align.shingle_size, self.params.align.ocr).keys, INDEX_BANDS)
+        return document_keys(recently_signed.sign(text, self.hasher, self.params.align.shingle_size, self.params.align.reading).keys, INDEX_BANDS)
 
     def add(
         self,
@@ -352,7 +364,7 @@ class Index(ArchiveIndex):
         (text,) = self.db.execute("SELECT text FROM documents WHERE doc = ?", (row,)).fetchone()
         self.db.execute("DELETE FROM documents WHERE doc = ?", (row,))
         self.keys.remove([row])
-        return _buckets(text, self.params.align.shingle_size, self.params.align.ocr)
+        return _buckets(text, self.params.align.shingle_size, self.params.align.reading)
 
     def _count(self, added: list[np.ndarray], removed: list[np.ndarray]) -> None:
         """Count documents added and removed (the buckets each holds), inside a write."""

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 TOKENS = "words+unspaced-letters+joined-line-ends"  # what a token is: an index records it (its keys depend on it)
+TEXT_MODELS = ("words", "chars")  # what a token is: a word (a letter in unspaced scripts), or every letter
 _HYPHENS = "-\u2010\u2011\u00ad"
 _APOSTROPHES = "'\u2019\u02bc"
 # A word: letters/digits, optionally joined by hyphens or apostrophes ("cease-fire", "Russia’s").
@@ -78,6 +80,13 @@ _LINE_END_HYPHEN = re.compile(rf"[{_HYPHENS}][ \t]*\r?\n")
 _SPECKS = ".,`;:^~°|"
 _SPLIT_OCR = re.compile(rf"(\w++(?:(?:{_JOIN}|[{re.escape(_SPECKS)}]++)\w++)*+)")
 _ANY_UNSPACED = re.compile(f"[{_UNSPACED_LETTER}]")
+SPACED_WORD = re.compile(rf"{_SPACED}++(?:{_JOIN}{_SPACED}++)*+")  # a word of a script written with spaces
+# The character model: every letter or digit is a token, with the marks of an unspaced script's
+# letter; spaces, punctuation and line ends are no token, so that words OCR merged, split or
+# hyphenated across a line read as they should. OCR's misread pairs are one token, folded as words are.
+_CHAR = rf"[{_UNSPACED_LETTER}][{_UNSPACED_MARK}]*+|\w"
+_SPLIT_CHARS = re.compile(f"({_CHAR})")
+_SPLIT_CHARS_OCR = re.compile(rf"((?i:rn|cl|vv|li)|{_CHAR})")
 
 # A letter of these scripts says less than a word: thresholds set in words (shortest passage,
 # verbatim run, evidence) count it as this much of one. Measured on the development splits of the
@@ -86,6 +95,9 @@ _ANY_UNSPACED = re.compile(f"[{_UNSPACED_LETTER}]")
 # vowel signs are letters too) at 0.4, 0.73 -> 0.82 with precision 0.95, where 0.5 gave 0.88.
 IDEOGRAPHIC_LETTER_WORDS = 0.5
 ABUGIDA_LETTER_WORDS = 0.4
+# A letter or digit of a spaced script read by the character model: English news has about five of
+# them to a word.
+SPACED_LETTER_WORDS = 0.2
 # Code point runs of the letters (first, last), with what each letter weighs, for a vectorized
 # lookup: Han and kana from U+3005 on, the scripts of South-East Asia below it.
 _WEIGHED = [(a, b, IDEOGRAPHIC_LETTER_WORDS if a >= 0x3005 else ABUGIDA_LETTER_WORDS) for a, b in _LETTER_RUNS]
@@ -93,6 +105,7 @@ _RUN_FIRST = np.array([a for a, _, _ in _WEIGHED], dtype=np.int64)
 _RUN_LAST = np.array([b for _, b, _ in _WEIGHED], dtype=np.int64)
 _RUN_WEIGHT = np.array([w for _, _, w in _WEIGHED])
 _OFFSET = np.dtype("<i8")
+_CHARS_FLAG = 1 << 62
 _DROP = str.maketrans({**{h: None for h in _HYPHENS}, "\u2019": "'", "\u02bc": "'"})
 
 
@@ -103,6 +116,7 @@ class Tokens:
     words: list[str]
     starts: np.ndarray  # int64 character offsets, one per word
     ends: np.ndarray
+    chars: bool = False  # read by the character model: every letter a token
 
     def __len__(self) -> int:
         return len(self.words)
@@ -112,19 +126,20 @@ class Tokens:
         return int(self.starts[first]), int(self.ends[stop - 1])
 
     def to_bytes(self) -> bytes:
-        """One record that ``from_bytes`` reads back: the word count, the starts and ends, and the
-        words joined by newlines (no normalized word holds one). A scan keeps it rather than
-        tokenizing a text again for each pair it is aligned in."""
-        head = np.array([len(self.words)], dtype=_OFFSET)
+        """One record that ``from_bytes`` reads back: the word count (bit 62 set for the character
+        model's tokens), the starts and ends, and the words joined by newlines (no normalized word
+        holds one). A scan keeps it rather than tokenizing a text again for each pair it is aligned in."""
+        head = np.array([len(self.words) | (_CHARS_FLAG if self.chars else 0)], dtype=_OFFSET)
         words = "\n".join(self.words).encode("utf-8", "surrogatepass")  # JSON may carry lone surrogates
         return b"".join((head.tobytes(), self.starts.astype(_OFFSET).tobytes(), self.ends.astype(_OFFSET).tobytes(), words))
 
     @classmethod
     def from_bytes(cls, record: bytes) -> Tokens:
-        count = int(np.frombuffer(record, _OFFSET, 1)[0])
+        head = int(np.frombuffer(record, _OFFSET, 1)[0])
+        count = head & ~_CHARS_FLAG
         offsets = np.frombuffer(record, _OFFSET, 2 * count, _OFFSET.itemsize).astype(np.int64)
         words = record[(2 * count + 1) * _OFFSET.itemsize :].decode("utf-8", "surrogatepass").split("\n") if count else []
-        return cls(words, offsets[:count], offsets[count:])
+        return cls(words, offsets[:count], offsets[count:], bool(head & _CHARS_FLAG))
 
 
 # OCR's commonest misreadings (rn/m, cl/d, vv/w, li/h, c/e, h/b, u/n, a/o/0, f/t/s/ſ/5, i/l/1/I,
@@ -162,12 +177,22 @@ def normalize_words(words: list[str], ocr: bool = False) -> list[str]:
     return joined.split("\n")
 
 
-def tokenize(text: str, ocr: bool = False) -> Tokens:
-    """The normalized words of a text, with their offsets; ``ocr``: in the normal form of OCR'd text."""
+class Reading(NamedTuple):
+    """How texts are read into tokens (``tokenize``'s arguments): an index records it."""
+
+    ocr: bool = False
+    chars: bool = False
+
+
+def tokenize(text: str, ocr: bool = False, chars: bool = False) -> Tokens:
+    """The normalized words of a text, with their offsets; ``ocr``: in the normal form of OCR'd
+    text; ``chars``: every letter a token (the character model)."""
     # Splitting on the captured pattern gives separators and words in turn, with no match objects:
     # their lengths add up to every word's offsets.
     spaced = text.isascii() or not _ANY_UNSPACED.search(text)
-    if not spaced:
+    if chars:
+        pattern = _SPLIT_CHARS_OCR if ocr else _SPLIT_CHARS
+    elif not spaced:
         pattern = _SPLIT
     elif ocr:
         pattern = _SPLIT_OCR
@@ -175,13 +200,13 @@ def tokenize(text: str, ocr: bool = False) -> Tokens:
         pattern = _SPLIT_SPACED_JOINED if _LINE_END_HYPHEN.search(text) else _SPLIT_SPACED
     pieces = pattern.split(text)
     if len(pieces) == 1:
-        return Tokens([], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        return Tokens([], np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), chars)
     lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
     ends = np.cumsum(lengths)[1::2]
     words = pieces[1::2]
-    if pattern is not _SPLIT_SPACED and "\n" in text:
+    if not chars and pattern is not _SPLIT_SPACED and "\n" in text:
         words = ["".join(word.split()) if "\n" in word else word for word in words]
-    return Tokens(normalize_words(words, ocr), ends - lengths[1::2], ends)
+    return Tokens(normalize_words(words, ocr), ends - lengths[1::2], ends, chars)
 
 
 @dataclass(frozen=True)
@@ -191,6 +216,7 @@ class WordCount:
     thresholds in words hold for the passage's own script, whatever the rest of its text is."""
 
     cumulative: np.ndarray | None  # words before each token (one entry more); None: every token is a word
+    heaviest: float = 1.0  # what the text's weightiest token is worth
 
     def of(self, first: int, stop: int) -> float:
         """Words' worth of tokens [first, stop)."""
@@ -204,11 +230,14 @@ class WordCount:
 
 def word_count(tokens: Tokens) -> WordCount:
     joined = "".join(tokens.words)
-    if joined.isascii() or not _ANY_UNSPACED.search(joined):
+    plain = joined.isascii() or not _ANY_UNSPACED.search(joined)
+    if plain and not tokens.chars:
         return WordCount(None)
+    if plain:
+        return WordCount(np.arange(len(tokens) + 1) * SPACED_LETTER_WORDS, SPACED_LETTER_WORDS)
     # A letter token starts with its letter: look each token's first code point up in the runs.
     firsts = np.frombuffer("".join(word[0] for word in tokens.words).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     run = np.searchsorted(_RUN_FIRST, firsts, side="right") - 1
     inside = (run >= 0) & (firsts <= _RUN_LAST[run.clip(0)])
-    weights = np.where(inside, _RUN_WEIGHT[run.clip(0)], 1.0)
-    return WordCount(np.concatenate(([0.0], np.cumsum(weights))))
+    weights = np.where(inside, _RUN_WEIGHT[run.clip(0)], SPACED_LETTER_WORDS if tokens.chars else 1.0)
+    return WordCount(np.concatenate(([0.0], np.cumsum(weights))), float(weights.max(initial=0.0)))

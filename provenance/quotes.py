@@ -29,7 +29,7 @@ import numpy as np
 
 from .cluster import Family
 from .frequency import DocumentShingles
-from .normalize import Tokens
+from .normalize import Tokens, WordCount
 
 NARRATIVE_RUN = 8  # words outside speech in a row that make shared text narrative
 SPEAKER_REACH = 80  # characters after a closing mark (or before an opening one) searched for a speaker
@@ -119,10 +119,15 @@ def narrative_runs(tokens: Tokens, speech: list[tuple[int, int]]) -> np.ndarray:
     return np.flatnonzero(outside[1:] != outside[:-1]).reshape(-1, 2)
 
 
-def narrative_run(tokens: Tokens, runs: np.ndarray, start: int, end: int) -> int:
-    """The longest run of the words in [start, end) that lie outside speech (``narrative_runs``)."""
+def narrative_run(tokens: Tokens, runs: np.ndarray, start: int, end: int, count: WordCount) -> float:
+    """The longest run of the words in [start, end) that lie outside speech (``narrative_runs``),
+    in words (``normalize.WordCount``: letters of the character model, or of unspaced scripts, count less)."""
     first, stop = np.searchsorted(tokens.starts, [start, end])
-    return int((np.minimum(runs[:, 1], stop) - np.maximum(runs[:, 0], first)).max(initial=0))
+    low, high = np.maximum(runs[:, 0], first), np.minimum(runs[:, 1], stop)
+    if count.cumulative is None:
+        return int((high - low).max(initial=0))
+    inside = high > low
+    return float((count.cumulative[high[inside]] - count.cumulative[low[inside]]).max(initial=0))
 
 
 def separate_shared_quotes(families: list[Family], shingles: DocumentShingles, speech: dict[int, list[tuple[int, int]]] | None = None) -> list[Family]:
@@ -136,7 +141,7 @@ def separate_shared_quotes(families: list[Family], shingles: DocumentShingles, s
             if m.doc not in runs:
                 spans = speech[m.doc] if m.doc in speech else quotations(shingles.documents[m.doc].text)
                 runs[m.doc] = narrative_runs(shingles.of(m.doc)[0], spans)
-        narrative = [narrative_run(shingles.of(m.doc)[0], runs[m.doc], m.start, m.end) >= NARRATIVE_RUN for m in family.members]
+        narrative = [narrative_run(shingles.of(m.doc)[0], runs[m.doc], m.start, m.end, shingles.word_count(m.doc)) >= NARRATIVE_RUN for m in family.members]
         if all(narrative):
             separated.append(family)
             continue

@@ -29,7 +29,7 @@ from typing import Iterator
 import numpy as np
 
 from .fingerprint import PassageHasher, band_keys, fingerprint
-from .normalize import Tokens, tokenize
+from .normalize import Reading, Tokens, tokenize
 from .workers import task_bounds
 
 _KEY = np.dtype("<u8")
@@ -52,9 +52,9 @@ class Signed:
         return self.shingles.nbytes + self.keys.nbytes + len(self.tokens)
 
 
-def sign(text: str, hasher: PassageHasher, shingle_size: int, ocr: bool = False) -> Signed:
-    """A text tokenized (``ocr``: as OCR'd text), shingled and signed."""
-    tokens = tokenize(text, ocr)
+def sign(text: str, hasher: PassageHasher, shingle_size: int, reading: Reading = Reading()) -> Signed:
+    """A text tokenized (as ``reading`` says), shingled and signed."""
+    tokens = tokenize(text, *reading)
     found = fingerprint(tokens, hasher, shingle_size)
     signed = Signed(found.shingles, band_keys(found.signatures), tokens.to_bytes())
     signed.shingles.flags.writeable = signed.keys.flags.writeable = False
@@ -71,13 +71,13 @@ class RecentlySigned:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def sign(self, text: str, hasher: PassageHasher, shingle_size: int, ocr: bool = False) -> Signed:
-        key = (hasher.identity, shingle_size, ocr, text)
+    def sign(self, text: str, hasher: PassageHasher, shingle_size: int, reading: Reading = Reading()) -> Signed:
+        key = (hasher.identity, shingle_size, reading, text)
         with self._lock:
             if (kept := self._kept.get(key)) is not None:
                 self._kept.move_to_end(key)
                 return kept[0]
-        signed = sign(text, hasher, shingle_size, ocr)  # unlocked: other threads sign meanwhile
+        signed = sign(text, hasher, shingle_size, reading)  # unlocked: other threads sign meanwhile
         size = signed.nbytes + sys.getsizeof(text)
         with self._lock:
             if size <= self.budget and key not in self._kept:
@@ -204,17 +204,17 @@ def fingerprint_corpus(
     chunk_size: int = 256,
     progress=None,
     workers: int = 1,
-    ocr: bool = False,
+    reading: Reading = Reading(),
 ) -> SignatureStore:
     """Fingerprint every text into chunk files in ``directory``, or into memory without one; ``map``
     may be a process pool's, of ``workers`` processes, which take chunks of at most ``chunk_size``
-    texts; ``ocr``: texts read as OCR'd. ``progress(done, total)`` is called as chunks are done."""
+    texts, read as ``reading`` says. ``progress(done, total)`` is called as chunks are done."""
     store = SignatureStore(hasher.num_perm // 2)
     bounds = task_bounds(len(texts), chunk_size, workers)
     paths = [directory / f"signatures-{number:06d}.bin" if directory else None for number in range(len(bounds))]
     chunks = [texts[start:stop] for start, stop in bounds]
     done = 0
-    for (chunk, counts), texts_done in zip(map(write_chunk, paths, chunks, repeat(hasher), repeat(shingle_size), repeat(ocr)), chunks):
+    for (chunk, counts), texts_done in zip(map(write_chunk, paths, chunks, repeat(hasher), repeat(shingle_size), repeat(reading)), chunks):
         store.add(chunk, counts)
         done += len(texts_done)
         if progress:
@@ -222,12 +222,12 @@ def fingerprint_corpus(
     return store
 
 
-def write_chunk(path: Path | None, texts: list[str], hasher: PassageHasher, shingle_size: int, ocr: bool = False) -> tuple[Chunk, np.ndarray]:
+def write_chunk(path: Path | None, texts: list[str], hasher: PassageHasher, shingle_size: int, reading: Reading = Reading()) -> tuple[Chunk, np.ndarray]:
     """Fingerprint texts into a band-major file of band keys, a file of their shingle hashes and
     one of their tokens; without ``path``, into memory, through ``recently_signed``. Returns the
     chunk and each text's passage count."""
     signer = recently_signed.sign if path is None else sign
-    signed = [signer(text, hasher, shingle_size, ocr) for text in texts]
+    signed = [signer(text, hasher, shingle_size, reading) for text in texts]
     counts = np.array([len(s.keys) for s in signed], dtype=np.int64)
     keys = np.concatenate([s.keys for s in signed] + [np.empty((0, hasher.num_perm // 2), dtype=np.uint64)])
     shingles = np.concatenate([s.shingles for s in signed] + [np.empty(0, dtype=np.uint32)]).astype(_SHINGLE, copy=False)

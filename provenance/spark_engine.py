@@ -353,7 +353,7 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     registry = corpus.registry()
     stages["members to the driver"] = time.perf_counter() - start
     start = time.perf_counter()
-    shingles = DocumentShingles(members, params.align.shingle_size, ocr=params.align.ocr)
+    shingles = DocumentShingles(members, params.align.shingle_size, reading=params.align.reading)
     found, boilerplate = remove_furniture(found, shingles, frequencies, params.align.min_words)
     result = conclude(cluster(found), shingles, params, candidate_count, began, frequencies, boilerplate, registry)
     stages["attribute (driver)"] = time.perf_counter() - start
@@ -385,7 +385,7 @@ def _window_batches(batches, shared):
     hasher = PassageHasher(params.num_perm, params.seed, params.window, params.step, permutations)
     for batch in _slices(batches, DOCUMENTS_PER_BATCH):
         docs, texts = batch.column("doc").to_numpy(), batch.column("text").to_pylist()
-        prints = [fingerprint(tokenize(text, params.align.ocr), hasher, params.align.shingle_size) for text in texts]
+        prints = [fingerprint(tokenize(text, *params.align.reading), hasher, params.align.shingle_size) for text in texts]
         keys = [band_keys(p.signatures).view(np.int64) for p in prints]
         counts = [len(k) for k in keys]
         flat = np.concatenate(keys + [np.empty((0, hasher.num_perm // 2), dtype=np.int64)])
@@ -527,7 +527,7 @@ def _alignment_batches(batches, shared):
         found = []
         for a, b, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "db", "ta", "tb"))):
             texts = {a: text_a, b: text_b}
-            shingles = {doc: shingle_hashes(tokenize(text, params.align.ocr).words, params.align.shingle_size) for doc, text in texts.items()}
+            shingles = {doc: shingle_hashes(tokenize(text, *params.align.reading).words, params.align.shingle_size) for doc, text in texts.items()}
             found += align_pairs([(a, b)], texts, shingles, params.align)
         yield pa.RecordBatch.from_pylist([{name: getattr(f, name) for name in names} for f in found],
                                          schema=pa.schema([(n, pa.float64() if n == "similarity" else pa.int64()) for n in names]))

@@ -2,7 +2,7 @@
 """Scan speed: against the floor, side by side with peer tools, and alone at scale.
 
     python scripts/benchmark_speed.py [--floor-sizes 1000 4000] [--peer-sizes 50 200 800]
-                                      [--sizes 4000 16000 64000] [--peers-python PYTHON] [--no-real]
+                                      [--sizes 4000 16000 64000] [--model-sizes 4000] [--peers-python PYTHON] [--no-real]
 
 Synthetic corpora are 400-word documents, 10% of them carrying a 60-word passage of an earlier
 one (provenance.synthetic): about 0.1 candidate pairs a document. Real news has many more (dense
@@ -158,8 +158,8 @@ def floor(path: Path) -> float:
     return time.perf_counter() - began
 
 
-def scan_command(path: Path) -> list[str]:
-    return [sys.executable, "-m", "provenance", "scan", str(path), "--format", "json", "--output", os.devnull, "--quiet"]
+def scan_command(path: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "provenance", "scan", str(path), "--format", "json", "--output", os.devnull, "--quiet", *options]
 
 
 def unsampled(command: list[str], runs: int = 3) -> float:
@@ -211,6 +211,20 @@ def peer_table(sizes: list[int], peers_python: str | None, folder: Path) -> None
     print(tabulate(rows, headers=["documents", "tool", "wall s", "peak MB", "time ratio", "memory ratio"], disable_numparse=True))
 
 
+def text_model_table(sizes: list[int], real: bool, folder: Path) -> None:
+    """The character model's time against the word model's on the same corpora (least of three each)."""
+    paths = [("synthetic", size, corpus(size, folder)) for size in sizes]
+    if real:
+        path = real_corpus(folder)
+        paths.append(("BBC News", sum(1 for _ in open(path, encoding="utf-8")), path))
+    rows = []
+    for name, size, path in paths:
+        words, letters = (unsampled(scan_command(path, "--text-model", model)) for model in ("words", "chars"))
+        rows.append([name, size, f"{words:.2f}", f"{letters:.2f}", f"{letters / words:.2f}x"])
+    print("\nText models: scan by words and by letters (--text-model chars) of the same corpus")
+    print(tabulate(rows, headers=["corpus", "documents", "words s", "letters s", "letters / words"], disable_numparse=True))
+
+
 def scale_table(sizes: list[int], folder: Path) -> None:
     rows, previous = [], None
     for size in sizes:
@@ -231,10 +245,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[4000, 16000, 64000])
     parser.add_argument("--peers-python", help="Python of an environment with text-matcher 0.1.6 and copydetect 0.5.0")
     parser.add_argument("--real", action=argparse.BooleanOptionalAction, default=True, help="the real news corpus against its floor")
+    parser.add_argument("--model-sizes", type=int, nargs="*", default=[4000], help="synthetic corpora scanned by words and by letters")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         floor_table(args.floor_sizes, args.real, Path(folder))
         peer_table(args.peer_sizes, args.peers_python, Path(folder))
+        text_model_table(args.model_sizes, args.real, Path(folder))
         scale_table(args.sizes, Path(folder))
 
 

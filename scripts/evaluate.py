@@ -18,6 +18,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from provenance import ScanParams, load_corpus, scan
+from provenance.scan import TEXT_MODELS, text_model_params
 from provenance.evaluate import detections, read_truth, score_by_level
 
 ORDER = ("verbatim", "light", "heavy", "stitched", "second-generation", "overall")
@@ -36,11 +37,12 @@ def main() -> None:
     parser.add_argument("--min-words", type=int)
     parser.add_argument("--min-similarity", type=float)
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--text-model", choices=TEXT_MODELS, default="auto", help="what a token is (scan --text-model)")
     args = parser.parse_args()
 
     documents = load_corpus(args.bench / "corpus.jsonl").documents
     cases = read_truth(args.bench / "truth.jsonl")
-    base = ScanParams()
+    base = text_model_params(args.text_model)
     if args.min_words is not None:
         base = replace(base, align=replace(base.align, min_words=args.min_words))
     if args.min_similarity is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from provenance import scan
+from provenance.scan import TEXT_MODELS, text_model_params
 from provenance.news_benchmark import make_news_benchmark
 from provenance.news_evaluate import read_labels, score_news, unlabeled_records
 
@@ -38,12 +39,13 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--seed", type=int, default=LABELED_SEED)
     parser.add_argument("--labels", type=Path, help=f"hand labels (default: {LABELS}/bbc_news_<split>.jsonl, for seed {LABELED_SEED})")
+    parser.add_argument("--text-model", choices=TEXT_MODELS, default="auto", help="what a token is (scan --text-model)")
     parser.add_argument("--unlabeled", type=Path, help="where to write what no truth explains (default: in the temporary folder)")
     args = parser.parse_args()
 
     bench = make_news_benchmark(args.seed, args.split)
     began = time.perf_counter()
-    result = scan(bench.documents)
+    result = scan(bench.documents, text_model_params(args.text_model))
     seconds = time.perf_counter() - began
     label_path = args.labels or (LABELS / f"bbc_news_{args.split}.jsonl" if args.seed == LABELED_SEED else None)
     labels, stale = read_labels(label_path, bench.documents) if label_path and label_path.exists() else ([], 0)

@@ -2,7 +2,7 @@
 """Scan a noisy benchmark (OCR'd English, or Chinese, Japanese or Thai) and print PAN measures.
 
     python scripts/evaluate_text_models.py --kind ocr|zh|ja|th [--rate 0.05] [--split dev|heldout]
-        [--seed 1] [--ocr] [--passim [--passim-venv DIR] [--passim-kit DIR]]
+        [--seed 1] [--ocr] [--text-model auto|words|chars] [--passim [--passim-venv DIR] [--passim-kit DIR]]
 
 --ocr scans as `provenance scan --ocr` does (OCR's misreadings folded in the normal form).
 
@@ -23,8 +23,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from provenance import ScanParams, scan
-from provenance.align import AlignParams
+from provenance import scan
+from provenance.scan import TEXT_MODELS, text_model_params
 from provenance.bbc_news import cache_folder
 from provenance.corpus import record_line
 from provenance.debian_prose import ProseUnavailable
@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--split", choices=("dev", "heldout"), default="dev")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--ocr", action="store_true", help="read the texts as OCR'd (scan --ocr)")
+    parser.add_argument("--text-model", choices=TEXT_MODELS, default="auto", help="what a token is (scan --text-model)")
     parser.add_argument("--passim", action="store_true", help="run passim side by side")
     parser.add_argument("--passim-venv", type=Path, default=cache_folder() / "passim-venv")
     parser.add_argument("--passim-kit", type=Path, default=KIT)
@@ -72,7 +73,7 @@ def main() -> None:
         sys.exit(f"evaluate_text_models: {error}")
     tools = {}
     began = time.perf_counter()
-    params = ScanParams(align=AlignParams(ocr=args.ocr))
+    params = text_model_params(args.text_model, args.ocr)
     tools["provenance"] = (detections(scan(bench.documents, params)), time.perf_counter() - began)
     if args.passim:
         began = time.perf_counter()
@@ -90,7 +91,7 @@ def main() -> None:
             row += [f"{getattr(s, m):.3f}" if s else "-" for m in MEASURES]
         rows.append(row)
     what = f"OCR at a character error rate of {args.rate:.0%}" if args.kind == "ocr" else {"zh": "Chinese", "ja": "Japanese", "th": "Thai"}[args.kind]
-    read = ", read as OCR'd (--ocr)" if args.ocr else ""
+    read = (", read as OCR'd (--ocr)" if args.ocr else "") + f", text model {params.align.text_model}"
     print(f"{what}, {args.split} split, seed {args.seed}{read}: {len(bench.documents)} documents, {len(bench.cases)} planted passages\n")
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print("\n" + ", ".join(f"{tool}: {len(found)} detections in {seconds:.1f} s" for tool, (found, seconds) in tools.items()))

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from provenance import ScanParams, load_corpus, scan
+from provenance import load_corpus, scan
+from provenance.scan import TEXT_MODELS, text_model_params
 from provenance.attribute import COPY, union_length
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "short-answers"
@@ -47,9 +48,10 @@ def main() -> None:
     parser.add_argument("--min-words", type=int)
     parser.add_argument("--min-similarity", type=float)
     parser.add_argument("--flag-share", type=float, default=0.2)
+    parser.add_argument("--text-model", choices=TEXT_MODELS, default="auto", help="what a token is (scan --text-model)")
     args = parser.parse_args()
 
-    params = ScanParams()
+    params = text_model_params(args.text_model)
     if args.min_words is not None:
         params = replace(params, align=replace(params.align, min_words=args.min_words))
     if args.min_similarity is not None:

@@ -15,6 +15,7 @@ from provenance.evaluate import detections, score_by_level
 from provenance.index import Index, IndexFileError
 from provenance.noisy_benchmark import SCRIPTS, make_script_benchmark, script_sentences
 from provenance.normalize import tokenize, word_count
+from provenance.scan import text_model_params
 
 
 @pytest.fixture(scope="module", params=SCRIPTS)
@@ -23,6 +24,12 @@ def prose(request):
         return request.param, script_sentences(request.param)
     except ProseUnavailable as error:
         prose_unavailable(request.param, error)
+
+
+@pytest.fixture(params=["words", "chars"])
+def params(request):
+    """Either text model: in both, thresholds in words hold for each script."""
+    return text_model_params(request.param)
 
 
 def joined(script, sentences):
@@ -59,7 +66,7 @@ def english_sentences():
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 16]
 
 
-def test_thresholds_hold_for_the_passages_own_script(prose):
+def test_thresholds_hold_for_the_passages_own_script(prose, params):
     script, sentences = prose
     english = english_sentences()
     # An English sentence quoted in an article in the script is a passage as it is between English texts.
@@ -68,7 +75,7 @@ def test_thresholds_hold_for_the_passages_own_script(prose):
         Document("script", joined(script, sentences[0:8]) + " " + quote + " " + joined(script, sentences[8:16]), published=None, source="A"),
         Document("english", " ".join(english[1:4]) + " " + quote + " " + " ".join(english[4:7]), published=None, source="B"),
     ]
-    [family] = scan(documents).families
+    [family] = scan(documents, params).families
     assert {documents[0].text[m.start : m.end] for m in family.members if m.doc == "script"} == {quote}
     # A phrase of the script quoted in two English texts is no more a passage than between texts in it.
     phrase = next(s for s in sentences[20:] if len(s) >= 14)[:14]
@@ -76,10 +83,10 @@ def test_thresholds_hold_for_the_passages_own_script(prose):
         Document("a", " ".join(english[0:3]) + " " + phrase + " " + " ".join(english[3:5]), published=None, source="A"),
         Document("b", " ".join(english[5:8]) + " " + phrase + " " + " ".join(english[8:10]), published=None, source="B"),
     ]
-    assert scan(documents).families == []
+    assert scan(documents, params).families == []
 
 
-def test_a_sentence_copied_between_real_texts_is_found_with_exact_spans(prose):
+def test_a_sentence_copied_between_real_texts_is_found_with_exact_spans(prose, params):
     script, sentences = prose
     origin_text, copy_text = joined(script, sentences[0:8]), joined(script, sentences[8:14])
     lifted = joined(script, sentences[3:5])
@@ -88,14 +95,14 @@ def test_a_sentence_copied_between_real_texts_is_found_with_exact_spans(prose):
         Document("origin", origin_text, published=None, source="A"),
         Document("copy", copy_text, published=None, source="B"),
     ]
-    result = scan(documents)
+    result = scan(documents, params)
     assert len(result.families) == 1
     texts = {d.id: d.text for d in documents}
     spans = {m.doc: texts[m.doc][m.start : m.end] for m in result.families[0].members}
     assert spans["copy"].strip() == lifted.strip() == spans["origin"].strip()
 
 
-def test_a_short_shared_phrase_is_not_a_copy(prose):
+def test_a_short_shared_phrase_is_not_a_copy(prose, params):
     script, sentences = prose
     # Fourteen letters: a passage's worth in words, a phrase in these scripts.
     phrase = next(s for s in sentences[20:] if len(s) >= 14)[:14]
@@ -103,7 +110,7 @@ def test_a_short_shared_phrase_is_not_a_copy(prose):
         Document("a", joined(script, sentences[0:6]) + phrase + joined(script, sentences[6:10]), published=None, source="A"),
         Document("b", joined(script, sentences[10:16]) + phrase + joined(script, sentences[16:20]), published=None, source="B"),
     ]
-    assert scan(documents).families == []
+    assert scan(documents, params).families == []
 
 
 def test_planted_reuse_in_each_script_is_found_precisely(prose):
