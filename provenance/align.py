@@ -354,7 +354,8 @@ def _whole_words(text: str, start: int, end: int, letters: bool) -> tuple[int, i
         if word.start() < end < word.end():
             end = word.end() if end - word.start() >= word.end() - end else word.start()
     inside = text[start:end]
-    ends = [m.end() for m in re.finditer(r"[.!?。！？][\"'”’»)\]」』）】]*\s", inside)]
+    # A sentence end: the next sentence opens with a capital or a quote ("U.S. military" goes on).
+    ends = [m.end() for m in re.finditer(r"[.!?][\"'”’»)\]]*\s+", inside) if m.end() < len(inside) and (inside[m.end()].isupper() or inside[m.end()] in OPENING)]
     if ends and sum(map(str.isalnum, inside[ends[-1] :])) <= FRAGMENT_LETTERS:
         end = start + ends[-1]
     if ends and sum(map(str.isalnum, inside[: ends[0]])) <= FRAGMENT_LETTERS and end > start + ends[0]:
