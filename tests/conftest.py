@@ -137,3 +137,19 @@ def prose_unavailable(script: str, error: Exception) -> None:
     if os.environ.get("PROVENANCE_CI"):
         pytest.fail(f"no {script} prose from Debian's packages: {error}")
     pytest.skip(f"no {script} prose: {error}")
+
+
+def span_quality(documents, cases, found) -> tuple[int, float]:
+    """Detections on a planted benchmark: how many cut a word at an edge, and the share of the
+    characters they cover that was planted (spans are offsets into the texts as read)."""
+    by_id = {doc.id: doc.text for doc in documents}
+    planted = {doc: set() for doc in by_id}
+    for case in cases:
+        planted[case.doc].update(range(case.start, case.end))
+
+    def inside_a_word(text: str, at: int) -> bool:
+        return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+
+    cut = sum(inside_a_word(by_id[d.doc], d.start) or inside_a_word(by_id[d.doc], d.end) for d in found)
+    covered = [(d.doc, at) for d in found for at in range(d.start, d.end)]
+    return cut, sum(at in planted[doc] for doc, at in covered) / max(1, len(covered))

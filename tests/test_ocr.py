@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import span_quality
 from typer.testing import CliRunner
 
 from provenance import ScanParams, scan
@@ -74,17 +75,8 @@ def test_scanning_ocr_text_as_ocr_finds_what_the_word_model_loses(ocr_5):
     assert read_as_ocr.precision >= 0.98 and read_as_ocr.attribution >= 0.8
     # Spans are offsets into the noised text as read: none cuts a word, and nearly all they cover
     # is planted.
-    by_id = {doc.id: doc.text for doc in ocr_5.documents}
-    planted = {doc: set() for doc in by_id}
-    for case in ocr_5.cases:
-        planted[case.doc].update(range(case.start, case.end))
-
-    def inside_a_word(text: str, at: int) -> bool:
-        return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
-
-    assert found and not any(inside_a_word(by_id[d.doc], d.start) or inside_a_word(by_id[d.doc], d.end) for d in found)
-    covered = [(d.doc, at) for d in found for at in range(d.start, d.end)]
-    assert sum(at in planted[doc] for doc, at in covered) >= 0.98 * len(covered)
+    cut, planted = span_quality(ocr_5.documents, ocr_5.cases, found)
+    assert found and cut == 0 and planted >= 0.98
 
 
 def test_an_index_keeps_reading_as_ocr_and_refuses_to_be_read_otherwise(tmp_path):

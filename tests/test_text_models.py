@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import span_quality
 from typer.testing import CliRunner
 
 from provenance import scan
@@ -71,17 +72,8 @@ def test_ocr_at_a_tenth_of_letters_wrong_is_found_by_letters(ocr_10):
     assert words.plagdet < 0.6 and letters.plagdet >= 0.88
     assert letters.precision >= 0.97 and letters.attribution >= 0.88
     # Spans are offsets into the noised text as read: none cuts a word, and nearly all they cover is planted.
-    by_id = {doc.id: doc.text for doc in ocr_10.documents}
-    planted = {doc: set() for doc in by_id}
-    for case in ocr_10.cases:
-        planted[case.doc].update(range(case.start, case.end))
-
-    def inside_a_word(text: str, at: int) -> bool:
-        return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
-
-    assert found and sum(inside_a_word(by_id[d.doc], d.start) or inside_a_word(by_id[d.doc], d.end) for d in found) <= 0.05 * len(found)
-    covered = [(d.doc, at) for d in found for at in range(d.start, d.end)]
-    assert sum(at in planted[doc] for doc, at in covered) >= 0.97 * len(covered)
+    cut, planted = span_quality(ocr_10.documents, ocr_10.cases, found)
+    assert found and cut <= 0.05 * len(found) and planted >= 0.97
 
 
 def test_the_samples_read_by_letters_report_the_copies_and_nothing_else():
