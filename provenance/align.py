@@ -348,9 +348,11 @@ def _whole_words(text: str, start: int, end: int, letters: bool) -> tuple[int, i
     edge is left out. Spans of the word model are whole words already."""
     if not letters or end <= start:
         return start, end
-    for word in SPACED_WORD.finditer(text, max(0, start - 64), min(len(text), end + 64)):
+    # Only the words around each edge are looked at: a word is shorter than 64 letters but for freaks.
+    for word in SPACED_WORD.finditer(text, max(0, start - 64), min(len(text), start + 64)):
         if word.start() < start < word.end():
             start = word.start() if word.end() - start >= start - word.start() else word.end()
+    for word in SPACED_WORD.finditer(text, max(0, end - 64), min(len(text), end + 64)):
         if word.start() < end < word.end():
             end = word.end() if end - word.start() >= word.end() - end else word.start()
     inside = text[start:end]
