@@ -130,34 +130,36 @@ class PairShingles:
         full = inside[starts + needed] - inside[starts] == needed
         return np.bincount(self.a_pair[starts[full]], minlength=self.pairs) > 0
 
-    def anchors(self, wanted: np.ndarray, max_repeat: int, paired_only: bool = False) -> list[tuple[list[int], list[int]]]:
-        """For each pair, the (i, j) positions of every shingle shared by both documents, sorted,
-        skipping shingles repeated more than ``max_repeat`` times in either; none for pairs not
-        ``wanted``. ``paired_only``: an anchor counts only next to another on its diagonal (the
-        character model: a lone shared shingle of letters is most often chance, and a chain apiece
-        costs its time)."""
+    def anchor_runs(self, wanted: np.ndarray, max_repeat: int, shortest: int = 1) -> list[tuple[list[int], list[int], list[int]]]:
+        """For each pair, its anchors: the (i, j) positions of every shingle shared by both
+        documents, skipping shingles repeated more than ``max_repeat`` times in either; none for
+        pairs not ``wanted``. Anchors that follow each other on a diagonal ((i, j), (i + 1, j + 1),
+        ...) are given as one run, (first i, first j, anchors), in the order of their first ones:
+        chaining takes a run in one step as it would take its anchors one by one. Runs of fewer
+        than ``shortest`` anchors are left out (the character model: a lone shared shingle of
+        letters is most often chance)."""
         matches = self.high - self.low  # how often the shingle occurs in the second document
         keep = wanted[self.a_pair] & (matches > 0) & (matches <= max_repeat) & (self.repeats[self.a_flat] <= max_repeat)
         keep = np.flatnonzero(keep)
         counts = matches[keep]
-        entry = np.repeat(keep, counts)
+        entry = np.repeat(keep, counts)  # in (pair, i, j) order
         _, rank = _segments(counts)
-        i = self.a_position[entry]
+        pair, i = self.a_pair[entry], self.a_position[entry]
         j = self.b_position[self.low[entry] + rank]
-        if paired_only and len(entry):
-            # (pair, diagonal, i) keys, sorted: a neighbour on the diagonal is the key one apart.
-            diagonal = (j - i) + int(self.first_lengths.max())
-            keys = (self.a_pair[entry] * (int(diagonal.max()) + 1) + diagonal) * (int(i.max()) + 2) + i
-            ordered = np.sort(keys)
-            found = np.searchsorted(ordered, keys + 1)
-            after = ordered[np.minimum(found, len(ordered) - 1)] == keys + 1
-            found = np.searchsorted(ordered, keys - 1)
-            before = ordered[np.minimum(found, len(ordered) - 1)] == keys - 1
-            kept = after | before
-            entry, i, j = entry[kept], i[kept], j[kept]
-        i, j = i.tolist(), j.tolist()
-        bounds = np.searchsorted(self.a_pair[entry], np.arange(self.pairs + 1)).tolist()
-        return [(i[start:stop], j[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])]
+        # Runs in (pair, diagonal, i) order, then their first anchors back in (pair, i, j) order.
+        by_diagonal = np.lexsort((i, j - i, pair))
+        p, d, ii = pair[by_diagonal], (j - i)[by_diagonal], i[by_diagonal]
+        new = np.ones(len(by_diagonal), dtype=bool)
+        new[1:] = (p[1:] != p[:-1]) | (d[1:] != d[:-1]) | (ii[1:] != ii[:-1] + 1)
+        lengths = np.diff(np.append(np.flatnonzero(new), len(new)))
+        firsts = by_diagonal[new]
+        in_order = np.argsort(firsts, kind="stable")
+        firsts, lengths = firsts[in_order], lengths[in_order]
+        long_enough = lengths >= shortest
+        firsts, lengths = firsts[long_enough], lengths[long_enough]
+        bounds = np.searchsorted(pair[firsts], np.arange(self.pairs + 1)).tolist()
+        i, j, n = i[firsts].tolist(), j[firsts].tolist(), lengths.tolist()
+        return [(i[start:stop], j[start:stop], n[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:])]
 
 
 def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -167,13 +169,16 @@ def _segments(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return segment, np.arange(len(segment), dtype=np.int64) - starts[segment]
 
 
-def chain_anchors(matches: Iterable[tuple[int, int]], max_gap: int, max_drift: int) -> list[_Chain]:
-    """Group anchors into chains that move forward in both texts with bounded gaps and drift."""
+def chain_anchors(runs: Iterable[tuple[int, int, int]], max_gap: int, max_drift: int) -> list[_Chain]:
+    """Group anchors into chains that move forward in both texts with bounded gaps and drift.
+    ``runs`` are (i, j, anchors) on a diagonal (``PairShingles.anchor_runs``): after its first
+    anchor, the rest of a run goes on the same chain, a step of (1, 1) each, as no other chain can
+    take them for less."""
     reach = max_gap + 1
     active: list[_Chain] = []
     done: list[_Chain] = []
     oldest = 0  # no active chain's last anchor lies before this one: while it is in reach, all are
-    for i, j in matches:
+    for i, j, anchors in runs:
         if i - oldest > reach:
             still = []
             for chain in active:
@@ -186,12 +191,13 @@ def chain_anchors(matches: Iterable[tuple[int, int]], max_gap: int, max_drift: i
             if 0 < di <= reach and 0 < dj <= reach and -max_drift <= di - dj <= max_drift and di + dj < best_cost:
                 best, best_cost = chain, di + dj
         if best is None:
-            active.append(_Chain(i, j, i, j))
+            best = _Chain(i, j, i, j, run=0)
+            active.append(best)
         else:
-            best.run = best.run + 1 if best_cost == 2 else 1  # a step of (1, 1): the run goes on
-            if best.run > best.longest_run:
-                best.longest_run = best.run
-            best.last_i, best.last_j = i, j
+            best.run = best.run if best_cost == 2 else 0  # a step of (1, 1): the run goes on
+        best.run += anchors
+        best.longest_run = max(best.longest_run, best.run)
+        best.last_i, best.last_j = i + anchors - 1, j + anchors - 1
     return done + active
 
 
@@ -207,14 +213,14 @@ def align_pairs(
     ruled out on them. ``tokens(doc)`` gives a document's words, asked at most once a document,
     and only for a pair that has a chain of anchors long enough to be a passage."""
     shared = PairShingles(pairs, shingles)
-    found_anchors = shared.anchors(shared.shares_run(params), params.max_repeat, params.text_model == "chars")
+    found_runs = shared.anchor_runs(shared.shares_run(params), params.max_repeat, 2 if params.text_model == "chars" else 1)
     k = params.shingle_size
     words_of: dict[int, tuple[Tokens, WordCount]] = {}
     found = []
-    for (a, b), (i, j) in zip(pairs, found_anchors):
+    for (a, b), runs in zip(pairs, found_runs):
         # Counted in tokens first (a token is at most a word); then in words, where letters of
         # unspaced scripts count less.
-        chains = [c for c in chain_anchors(zip(i, j), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= params.min_run]
+        chains = [c for c in chain_anchors(zip(*runs), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= params.min_run]
         if not chains:
             continue
         for doc in (a, b):

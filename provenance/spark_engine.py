@@ -38,7 +38,7 @@ from . import __version__
 from .align import Alignment
 from .arrays import distinct
 from .attribute import DocumentReuse, document_reuse
-from .candidates import MIN_ESTIMATE, bucket_links
+from .candidates import bucket_links
 from .cluster import cluster
 from .corpus import CorpusError, Document, load_corpus, record_document
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
@@ -335,7 +335,7 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     doc_pairs = timed(
         "candidates: agreement",
         window_pairs.join(first, ["da", "wa"]).join(second, ["db", "wb"])
-        .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm), _DOC_PAIRS)
+        .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm, params.min_estimate), _DOC_PAIRS)
         .groupBy("da", "db").count(),
     )
     candidate_count = doc_pairs.count()
@@ -455,16 +455,16 @@ def _fixed_rows(values) -> np.ndarray:
     return data.view(np.int64).reshape(len(values), -1)
 
 
-def _agreeing_batches(batches, num_perm: int):
+def _agreeing_batches(batches, num_perm: int, min_estimate: float):
     """The (da, db) of the joined window pairs (da, wa, db, wb, ka, kb) whose signatures agree on
-    at least ``candidates.MIN_ESTIMATE`` of their rows: a band key holds two rows, 32 bits each."""
+    at least ``min_estimate`` of their rows: a band key holds two rows, 32 bits each."""
     import pyarrow as pa
 
     for batch in batches:
         if batch.num_rows == 0:
             continue
         differ = (_fixed_rows(batch.column("ka")) ^ _fixed_rows(batch.column("kb"))).view(np.uint32)
-        agree = np.count_nonzero(differ == 0, axis=1) / num_perm >= MIN_ESTIMATE
+        agree = np.count_nonzero(differ == 0, axis=1) / num_perm >= min_estimate
         yield pa.RecordBatch.from_arrays([batch.column("da").filter(pa.array(agree)), batch.column("db").filter(pa.array(agree))], names=["da", "db"])
 
 

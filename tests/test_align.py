@@ -67,7 +67,7 @@ def test_min_words_and_min_similarity_are_the_thresholds():
 
 def test_chains_bridge_small_gaps_but_not_large_ones():
     matches = [(0, 0), (1, 1), (2, 2), (6, 7), (7, 8), (40, 41), (41, 42)]
-    chains = chain_anchors(matches, max_gap=8, max_drift=2)
+    chains = chain_anchors([(i, j, 1) for i, j in matches], max_gap=8, max_drift=2)
     assert sorted((c.first_i, c.last_i) for c in chains) == [(0, 7), (40, 41)]
 
 
@@ -75,7 +75,7 @@ def test_repeated_shingles_are_not_anchors():
     fa = fingerprint(tokenize("yes yes yes yes yes yes yes yes no"), HASHER, 3)
     fb = fingerprint(tokenize("yes yes yes no"), HASHER, 3)
     shared = PairShingles([(0, 1)], {0: fa.shingles, 1: fb.shingles})
-    assert shared.anchors(np.array([True]), max_repeat=4) == [([6], [1])]
+    assert shared.anchor_runs(np.array([True]), max_repeat=4) == [([6], [1], [1])]
 
 
 def reference_anchors(a: np.ndarray, b: np.ndarray, max_repeat: int) -> list[tuple[int, int]]:
@@ -126,10 +126,15 @@ def test_anchors_and_runs_found_for_many_pairs_at_once_equal_the_plain_per_pair_
     expected_runs = [reference_shares_run(shingles[a], shingles[b], needed) for a, b in pairs]
     assert runs.tolist() == expected_runs
     assert 0.5 < np.mean(expected_runs[: len(candidates)]) < 1 and 0 < np.mean(expected_runs[len(candidates) :]) < 0.5
-    found = shared.anchors(np.ones(len(pairs), dtype=bool), PARAMS.max_repeat)
+    found = shared.anchor_runs(np.ones(len(pairs), dtype=bool), PARAMS.max_repeat)
     expected = [reference_anchors(shingles[a], shingles[b], PARAMS.max_repeat) for a, b in pairs]
-    assert [list(zip(i, j)) for i, j in found] == expected
-    assert sum(map(len, expected)) > 10 * len(pairs)
+    assert [sorted((i + step, j + step) for i, j, n in zip(*runs) for step in range(n)) for runs in found] == expected
+    assert sum(map(len, expected)) > 10 * len(pairs) and sum(len(runs[0]) for runs in found) < sum(map(len, expected)) / 2
+    # A run is chained in one step as its anchors are one by one.
+    for runs, anchors in zip(found, expected):
+        whole = chain_anchors(zip(*runs), PARAMS.max_gap, PARAMS.max_drift)
+        one_by_one = chain_anchors([(i, j, 1) for i, j in anchors], PARAMS.max_gap, PARAMS.max_drift)
+        assert sorted(map(vars, whole), key=str) == sorted(map(vars, one_by_one), key=str)
 
 
 def test_pairs_aligned_together_get_what_each_gets_alone(bbc_pairs):
