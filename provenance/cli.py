@@ -97,8 +97,14 @@ _TEXT_MODEL_OPTION = typer.Option(
 )
 
 
-def _read_as(ocr: bool, text_model: TextModel) -> ScanParams:
-    return text_model_params(text_model.value, ocr)
+def _read_as(ocr: bool, text_model: TextModel, documents: list | None = None, quiet: bool = True) -> ScanParams:
+    """The settings for reading texts as asked; ``documents`` that look OCR'd are read as with --ocr
+    under auto, and a warning says so."""
+    params = text_model_params(text_model.value, ocr, None if documents is None else [d.text for d in documents])
+    if params.align.ocr and not ocr:
+        _warn(["most of the texts look OCR'd (digits or specks inside words): read by letters with OCR's misreadings folded, "
+               "as with --ocr; --text-model words reads them by words"], quiet)
+    return params
 
 
 def _index_params(ocr: bool, text_model: TextModel) -> ScanParams | None:
@@ -164,8 +170,6 @@ def scan_command(
                 documents.extend(index.documents())
                 if _index_params(ocr, text_model) is None:  # an index's texts are read as it was built, unless asked otherwise
                     params = index.params
-        similarity = params.align.min_similarity if min_similarity is None else min_similarity
-        params = replace(params, align=replace(params.align, min_words=min_words, min_similarity=similarity, min_evidence=min_evidence))
         if engine is Engine.spark:
             from .spark_engine import spark_scan, spark_session, read_documents, write_parquet
 
@@ -179,8 +183,12 @@ def scan_command(
             _unique_ids(documents)
             if not documents:
                 _fail(f"{db}: empty index")
+            if db is None:
+                params = _read_as(ocr, text_model, documents, quiet)
     except CorpusError as error:
         _fail(str(error))
+    similarity = params.align.min_similarity if min_similarity is None else min_similarity
+    params = replace(params, align=replace(params.align, min_words=min_words, min_similarity=similarity, min_evidence=min_evidence))
     if engine is Engine.spark:
         # The corpus stays in Spark: JSON and Parquet are written from its executors as they go.
         run = spark_scan(spark, spark_corpus, params)
@@ -220,7 +228,7 @@ def show_command(
     except CorpusError as error:
         _fail(str(error))
     _warn(loaded.warnings, quiet)
-    params = _read_as(ocr, text_model)
+    params = _read_as(ocr, text_model, loaded.documents, quiet)
     params = replace(params, align=replace(params.align, min_words=min_words))
     with _ProgressBar(disabled=quiet) as report:
         result = scan(loaded.documents, params, progress=report)
@@ -284,11 +292,11 @@ def dedup_command(
         documents = loaded.documents
         with _ProgressBar(disabled=quiet) as progress:
             if strip:
-                texts, cuts = strip_reused(documents, _read_as(ocr, text_model), progress=progress)
+                texts, cuts = strip_reused(documents, _read_as(ocr, text_model, documents, quiet), progress=progress)
                 lines = as_read(documents, texts)
                 summary, report_text = strip_table(documents, cuts), dumps_strip(len(documents), cuts)
             else:
-                result = dedup(documents, DedupParams(threshold, keep.value), _read_as(ocr, text_model), progress=progress)
+                result = dedup(documents, DedupParams(threshold, keep.value), _read_as(ocr, text_model, documents, quiet), progress=progress)
                 lines = as_read(doc for doc, kept in zip(documents, result.kept) if kept)
                 summary, report_text = dedup_table(result), dumps_dedup(result)
         _write_file(output, lines)

@@ -81,12 +81,16 @@ CHAR_SETTINGS = {"window": 60, "step": 30, "min_estimate": 0.3, "num_perm": 32}
 CHAR_ALIGN_SETTINGS = {"shingle_size": 7, "max_gap": 28, "max_drift": 10, "min_similarity": 0.65, "min_run": 3, "edge_run": 4}
 
 
-def text_model_params(text_model: str = "auto", ocr: bool = False) -> ScanParams:
+def text_model_params(text_model: str = "auto", ocr: bool = False, texts: list[str] | None = None) -> ScanParams:
     """The default settings for texts read by a text model (``TEXT_MODELS``): ``auto`` reads
-    OCR'd text (``ocr``) by letters, where a damaged letter spoils a word, and other text by words
-    (letters in scripts written without spaces, as ``normalize.tokenize`` splits them)."""
+    OCR'd text by letters, where a damaged letter spoils a word, and other text by words (letters
+    in scripts written without spaces, as ``normalize.tokenize`` splits them). Text is OCR'd when
+    ``ocr`` says so or, for ``auto`` given the corpus's ``texts``, when most of them look it
+    (``normalize.looks_ocrd``): then it is read as with ``ocr``."""
     if text_model not in TEXT_MODELS:
         raise ValueError(f"text model {text_model!r}: choose one of {', '.join(TEXT_MODELS)}")
+    if text_model == "auto" and not ocr and texts is not None:
+        ocr = normalize.looks_ocrd(texts)
     if text_model == "words" or (text_model == "auto" and not ocr):
         return ScanParams(align=AlignParams(ocr=ocr))
     return ScanParams(**CHAR_SETTINGS, align=AlignParams(ocr=ocr, text_model="chars", **CHAR_ALIGN_SETTINGS))

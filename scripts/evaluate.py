@@ -42,7 +42,7 @@ def main() -> None:
 
     documents = load_corpus(args.bench / "corpus.jsonl").documents
     cases = read_truth(args.bench / "truth.jsonl")
-    base = text_model_params(args.text_model)
+    base = text_model_params(args.text_model, texts=[d.text for d in documents])
     if args.min_words is not None:
         base = replace(base, align=replace(base.align, min_words=args.min_words))
     if args.min_similarity is not None:

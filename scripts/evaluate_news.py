@@ -45,7 +45,7 @@ def main() -> None:
 
     bench = make_news_benchmark(args.seed, args.split)
     began = time.perf_counter()
-    result = scan(bench.documents, text_model_params(args.text_model))
+    result = scan(bench.documents, text_model_params(args.text_model, texts=[d.text for d in bench.documents]))
     seconds = time.perf_counter() - began
     label_path = args.labels or (LABELS / f"bbc_news_{args.split}.jsonl" if args.seed == LABELED_SEED else None)
     labels, stale = read_labels(label_path, bench.documents) if label_path and label_path.exists() else ([], 0)

@@ -73,7 +73,7 @@ def main() -> None:
         sys.exit(f"evaluate_text_models: {error}")
     tools = {}
     began = time.perf_counter()
-    params = text_model_params(args.text_model, args.ocr)
+    params = text_model_params(args.text_model, args.ocr, [d.text for d in bench.documents])
     tools["provenance"] = (detections(scan(bench.documents, params)), time.perf_counter() - began)
     if args.passim:
         began = time.perf_counter()
@@ -91,7 +91,7 @@ def main() -> None:
             row += [f"{getattr(s, m):.3f}" if s else "-" for m in MEASURES]
         rows.append(row)
     what = f"OCR at a character error rate of {args.rate:.0%}" if args.kind == "ocr" else {"zh": "Chinese", "ja": "Japanese", "th": "Thai"}[args.kind]
-    read = (", read as OCR'd (--ocr)" if args.ocr else "") + f", text model {params.align.text_model}"
+    read = (f", read as OCR'd ({'--ocr' if args.ocr else 'found so'})" if params.align.ocr else "") + f", text model {params.align.text_model}"
     print(f"{what}, {args.split} split, seed {args.seed}{read}: {len(bench.documents)} documents, {len(bench.cases)} planted passages\n")
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print("\n" + ", ".join(f"{tool}: {len(found)} detections in {seconds:.1f} s" for tool, (found, seconds) in tools.items()))

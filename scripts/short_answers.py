@@ -51,7 +51,8 @@ def main() -> None:
     parser.add_argument("--text-model", choices=TEXT_MODELS, default="auto", help="what a token is (scan --text-model)")
     args = parser.parse_args()
 
-    params = text_model_params(args.text_model)
+    documents = load_corpus(args.corpus, fallback_encoding="cp1252").documents
+    params = text_model_params(args.text_model, texts=[d.text for d in documents])
     if args.min_words is not None:
         params = replace(params, align=replace(params.align, min_words=args.min_words))
     if args.min_similarity is not None:
@@ -62,7 +63,7 @@ def main() -> None:
     origin_of = {answer: f"orig_task{task}" for answer, (task, _) in labels.items()}
 
     began = time.perf_counter()
-    result = scan(load_corpus(args.corpus, fallback_encoding="cp1252").documents, params)
+    result = scan(documents, params)
     seconds = time.perf_counter() - began
     shares = attributed_shares(result, origin_of)
 

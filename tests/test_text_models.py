@@ -16,7 +16,8 @@ from provenance import scan
 from provenance.cli import app
 from provenance.evaluate import detections, score_by_level
 from provenance.noisy_benchmark import make_ocr_benchmark, narrow_column, ocr_noise
-from provenance.normalize import Tokens, tokenize, word_count
+from provenance.benchmark import make_benchmark
+from provenance.normalize import Tokens, looks_ocrd, tokenize, word_count
 from provenance.scan import text_model_params
 
 SAMPLES = Path(__file__).parents[1] / "samples"
@@ -112,3 +113,21 @@ def test_dedup_by_letters_drops_reruns_scanned_at_a_tenth_of_letters_wrong(tmp_p
         assert run("dedup", corpus, "-o", kept, "-q", *reading).exit_code == 0
         kept_ids.append([json.loads(line)["id"] for line in kept.read_text(encoding="utf-8").splitlines()])
     assert len(kept_ids[0]) > 5 and kept_ids[1] == [f"web{n}" for n in range(5)]
+
+
+def test_a_corpus_that_looks_ocrd_is_read_by_letters_unasked(tmp_path):
+    # Digits and specks inside words: most documents at 1% of characters wrong show them, clean
+    # prose (even the benchmark's, from a programming manual) and the samples do not.
+    assert looks_ocrd([d.text for d in make_ocr_benchmark(0.01, seed=3, split="dev").documents])
+    assert not looks_ocrd([d.text for d in make_benchmark(3, "dev").documents])
+    assert not looks_ocrd([p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")])
+    bench = make_ocr_benchmark(0.05, seed=3, split="dev")
+    corpus = tmp_path / "scanned.jsonl"
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in bench.documents[:40]), encoding="utf-8")
+    found = run("scan", corpus, "-f", "json")
+    assert found.exit_code == 0 and "look OCR'd" in found.stderr and found.stderr.count("\n") == 1
+    align = json.loads(found.stdout)["parameters"]["align"]
+    assert (align["text_model"], align["ocr"]) == ("chars", True)
+    asked = run("scan", corpus, "-f", "json", "--text-model", "words")
+    assert json.loads(asked.stdout)["parameters"]["align"]["text_model"] == "words" and "OCR" not in asked.stderr
+    assert "OCR" not in run("scan", SAMPLES, "-f", "json").stderr
