@@ -80,17 +80,20 @@ def test_a_story_update_is_linked_to_the_original():
     assert reuse.reused_chars <= republished + 20 * 8  # not the new paragraphs
 
 
-def test_texts_that_share_no_five_word_sequence_are_not_linked():
-    """The same words in the same order, but a word of its own after every four: no 5-word run."""
+def test_texts_that_share_no_three_word_sequence_are_not_linked_and_a_spun_article_is():
+    """The same words in the same order, with a word of its own after every two: no 3-word run, no
+    passage. After every four, the runs of four that a rewriter leaves make the article a copy."""
     source = (SAMPLES / "003_9eb559cecdcd9b42.txt").read_text(encoding="utf-8")
     words = tokenize(source).words
     fillers = ["indeed", "meanwhile", "reportedly", "apparently", "notably"]
-    interleaved = " ".join(w + (" " + fillers[i // 4 % 5] if i % 4 == 3 else "") for i, w in enumerate(words))
-    documents = [
-        Document("a", source, published=parse_published("2016-05-20")),
-        Document("b", interleaved, published=parse_published("2016-05-21")),
-    ]
-    assert scan(documents).families == []
+
+    def interleaved(every: int) -> list[Document]:
+        text = " ".join(w + (" " + fillers[i // every % 5] if i % every == every - 1 else "") for i, w in enumerate(words))
+        return [Document("a", source, published=parse_published("2016-05-20")), Document("b", text, published=parse_published("2016-05-21"))]
+
+    assert scan(interleaved(2)).families == []
+    spun = scan(interleaved(4)).families
+    assert spun and {m.doc for f in spun for m in f.members} == {"a", "b"}
 
 
 def test_samples_share_five_word_runs_only_where_reused(samples_result):
