@@ -6,8 +6,8 @@ positions (changed words). Each chain is one passage; it starts at its first anc
 last one, so its span is where the shared text starts and ends, whatever the candidate windows were.
 A passage counts only if it is long enough, similar enough word by word, and shares at least one
 verbatim run of ``min_run`` words, which is what keeps stock phrases ("in the war-torn country")
-and texts that merely use the same words out; a passage half as long again as the shortest may
-instead hold two runs of ``min_second_run`` words, as a heavy rewrite keeps (on the short answers,
+and texts that merely use the same words out; a passage of words half as long again as the
+shortest may instead hold two runs of ``min_second_run`` words, as a heavy rewrite keeps (on the short answers,
 heavy rewrites flagged 14 -> 17 of 19; on real news, what is reported as copied the same or one
 less, its labeled precision 0.934 -> 0.939 and 0.953 -> 0.953). Chains on different diagonals are separate
 passages, so lines stitched in another order are found one by one.
@@ -247,12 +247,15 @@ def align_pairs(
 
 
 def _verbatim(chain: _Chain, k: int, density: float, params: AlignParams) -> bool:
-    """Whether a chain shares text verbatim enough: one run of ``min_run`` words, or, over half as
-    many words again as ``min_words`` (a rewritten paragraph, not a sentence that two reports of
-    one event both hold), two runs of ``min_second_run``."""
+    """Whether a chain shares text verbatim enough: one run of ``min_run`` words, or, in text of
+    words over half as many again as ``min_words`` (a rewritten paragraph, not a sentence that two
+    reports of one event both hold), two runs of ``min_second_run``."""
     if (chain.longest_run + k - 1) * density >= params.min_run:
         return True
-    return (chain.second_run + k - 1) * density >= params.min_second_run and (chain.last_i + k - chain.first_i) * density >= 1.5 * params.min_words
+    # Of words only: in scripts written without spaces, runs of a few letters are shared by chance
+    # (held-out precision, two runs of letters allowed: Japanese 0.981 -> 0.961, Thai 0.970 -> 0.927).
+    words_only = density == 1.0
+    return words_only and (chain.second_run + k - 1) >= params.min_second_run and (chain.last_i + k - chain.first_i) >= 1.5 * params.min_words
 
 
 def _run_density(chain: _Chain, k: int, count_a: WordCount, count_b: WordCount) -> float:
