@@ -91,7 +91,7 @@ class DocumentReuse:
 def attribute(families: list[Family], documents: list[Document]) -> list[ReuseFamily]:
     attributed = [_attribute_one(family, documents) for family in families]
     by_id = {d.id: d for d in documents}
-    attributed.sort(key=lambda f: _family_order(f, by_id))
+    attributed.sort(key=lambda f: family_order(f, by_id))
     for number, family in enumerate(attributed, start=1):
         family.id = number
     return attributed
@@ -140,7 +140,8 @@ def _similarity(family: Family, member: int, origin: int | None) -> float:
     return max(s for pair, s in family.links.items() if member in pair)
 
 
-def _family_order(family: ReuseFamily, by_id: dict[str, Document]) -> tuple:
+def family_order(family: ReuseFamily, by_id: dict[str, Document]) -> tuple:
+    """Families are numbered by their first publication, then their first member (id, start)."""
     times = [by_id[m.doc].published.start.timestamp() for m in family.members if by_id[m.doc].published]
     first = min(times) if times else float("inf")
     return (first, min((m.doc, m.start) for m in family.members))

@@ -57,6 +57,25 @@ class _UnionFind:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
+def linked_groups(alignments: list[Alignment], documents: int, most: int) -> list[list[int]]:
+    """The documents that alignments link, in groups no family can span: whole sets of linked
+    documents, gathered in document order up to ``most`` documents a group (a larger set is a
+    group alone). Each group's families can be found, weighed and attributed on their own."""
+    sets = _UnionFind(documents)
+    for a in alignments:
+        sets.union(a.first, a.second)
+    linked: dict[int, list[int]] = defaultdict(list)
+    for doc in sorted({doc for a in alignments for doc in (a.first, a.second)}):
+        linked[sets.find(doc)].append(doc)
+    groups: list[list[int]] = []
+    for docs in linked.values():
+        if groups and len(groups[-1]) + len(docs) <= most:
+            groups[-1].extend(docs)
+        else:
+            groups.append(list(docs))
+    return [sorted(group) for group in groups]
+
+
 def alignment_spans(alignments: list[Alignment]) -> list[Passage]:
     """The two spans of every alignment: alignment k links spans 2k and 2k + 1."""
     spans: list[Passage] = []

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Iterable, Iterator
 
 from .attribute import COPIED, COPY, ORIGIN, SHARED_QUOTE, STOCK, DocumentReuse, ReuseFamily
@@ -102,11 +102,10 @@ def json_chunks(result: ScanResult, documents: Iterable[str] | None = None) -> I
     """``dumps``'s text in pieces, with the documents given as their ``document_text`` in order
     when they are not the result's own (the Spark engine's come from its executors, a few at a
     time, so that the whole never has to be in memory)."""
-    whole = to_json(result)
     if documents is None:
-        yield json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+        yield json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n"
         return
-    whole["documents"] = []
+    whole = to_json(replace(result, documents=[]))  # the result's own entries would be dropped unread
     # The first '"documents": []' is the top level's: it comes before every text field.
     head, _, tail = json.dumps(whole, ensure_ascii=False, indent=2).partition('"documents": []')
     yield head + '"documents": ['

@@ -13,9 +13,10 @@ carry the arrays between the JVM and Python):
    the document pairs that pass are counted;
 3. align: candidate pairs are joined to both texts and aligned in the executors.
 
-The driver then takes the alignments and the documents they hold (no others), clusters them and
-runs the stages that read whole families (boilerplate, origins, lineage, quotes, credit, order)
-with the local engine's code. The documents table of the whole corpus is made in the executors
+The driver then takes the alignments and the documents they hold (no others), and runs the stages
+that read whole families (boilerplate, clusters, origins, lineage, quotes, credit, order) with the
+local engine's code on one group of linked documents at a time, so that it holds the words of one
+group only. The documents table of the whole corpus is made in the executors
 from the families' figures, so the JSON is the local engine's, field for field, and its memory on
 the driver grows with the families, not with the corpus.
 """
@@ -37,9 +38,9 @@ import numpy as np
 from . import __version__
 from .align import Alignment
 from .arrays import distinct
-from .attribute import DocumentReuse, document_reuse
+from .attribute import DocumentReuse, document_reuse, family_order
 from .candidates import bucket_links
-from .cluster import cluster
+from .cluster import cluster, linked_groups
 from .corpus import CorpusError, Document, load_corpus, record_document
 from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
 from .boilerplate import remove_furniture
@@ -58,6 +59,10 @@ BUCKET_GROUPS_PER_PARTITION = 8
 # Documents signed per Arrow batch: their windows' keys come to about 6 MB (Spark hands over
 # 10,000 rows at a time, whose 250 MB of keys overran Arrow's 1 GB of direct memory).
 DOCUMENTS_PER_BATCH = 256
+# Documents whose words and shingles the driver holds at once while it attributes families. At
+# 20,000 documents, concluding all 3,806 that share a passage at once added 100 MB to the driver's
+# peak; groups of 500 add 16 MB, in the same time.
+DOCUMENTS_PER_CONCLUSION = 500
 SPARK_FORMATS = {".jsonl": "json", ".ndjson": "json", ".json": "json", ".parquet": "parquet"}
 
 
@@ -353,11 +358,42 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     registry = corpus.registry()
     stages["members to the driver"] = time.perf_counter() - start
     start = time.perf_counter()
-    shingles = DocumentShingles(members, params.align.shingle_size, reading=params.align.reading)
-    found, boilerplate = remove_furniture(found, shingles, frequencies, params.align.min_words)
-    result = conclude(cluster(found), shingles, params, candidate_count, began, frequencies, boilerplate, registry)
+    result = _conclude_in_groups(found, members, frequencies, registry, params, candidate_count, began)
     stages["attribute (driver)"] = time.perf_counter() - start
     return SparkRun(result, corpus, numbers, stages)
+
+
+def _conclude_in_groups(
+    found: list[Alignment], members: list[Document], frequencies: ShingleFrequencies, registry: Registry, params: ScanParams,
+    candidate_count: int, began: float,
+) -> ScanResult:
+    """``scan.conclude`` on each group of linked documents alone (no family spans two), so that
+    the words and shingles of one group at a time are held; the groups' families, furniture and
+    common wording merged in the order one conclusion of them all gives."""
+    parts = []
+    groups = linked_groups(found, len(members), DOCUMENTS_PER_CONCLUSION)
+    group_of = {doc: number for number, group in enumerate(groups) for doc in group}
+    alignments: list[list[Alignment]] = [[] for _ in groups]
+    for a in found:
+        alignments[group_of[a.first]].append(a)
+    for group, held in zip(groups, alignments):
+        local = {doc: i for i, doc in enumerate(group)}
+        shingles = DocumentShingles([members[doc] for doc in group], params.align.shingle_size, reading=params.align.reading)
+        kept, boilerplate = remove_furniture([replace(a, first=local[a.first], second=local[a.second]) for a in held], shingles, frequencies, params.align.min_words)
+        parts.append(conclude(cluster(kept), shingles, params, candidate_count, began, frequencies, boilerplate, registry))
+    by_id = {doc.id: doc for doc in members}
+    position = {doc.id: i for i, doc in enumerate(members)}
+
+    def first_span(spans) -> tuple[int, int]:
+        return min((position[doc], start) for doc, start, _ in spans)
+
+    families = sorted((f for part in parts for f in part.families), key=lambda f: family_order(f, by_id))
+    for number, family in enumerate(families, start=1):
+        family.id = number
+    boilerplate = sorted((b for part in parts for b in part.boilerplate), key=lambda b: first_span(b.spans))
+    common = sorted((c for part in parts for c in part.common), key=lambda c: first_span(c.spans))
+    credits = {doc: cited for part in parts for doc, cited in part.credits.items()}
+    return ScanResult(members, families, document_reuse(families, members), params, candidate_count, time.perf_counter() - began, boilerplate, credits, common)
 
 
 # A window's band keys are one binary value (int64 bytes): Spark moves and joins them as they are,

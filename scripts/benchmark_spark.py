@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -92,7 +92,8 @@ def drive(corpus: Path, out: Path, master: str) -> None:
         stream.writelines(json_chunks(run.result, run.document_texts()))
     run.stages = {"read the JSONL": reading, **run.stages, "JSON written": time.perf_counter() - began}
     jvm = _peak_mb(spark.sparkContext._gateway.proc.pid)  # the JVM that local masters also run the executors' side in
-    driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not getrusage: Linux carries ru_maxrss over exec, so a child reports its parent's peak.
+    driver = _peak_mb(os.getpid())
     spark.stop()
     print(json.dumps({"seconds": seconds, "startup": startup, "stages": run.stages, "members": len(run.result.documents), "driver_mb": driver, "jvm_mb": jvm}))
 

@@ -1,6 +1,6 @@
 from provenance.align import Alignment
 from provenance.attribute import COPY, ORDER_UNKNOWN, ORIGIN, TIE, attribute, document_reuse
-from provenance.cluster import cluster
+from provenance.cluster import cluster, linked_groups
 from provenance.corpus import Document, parse_published
 
 
@@ -24,6 +24,15 @@ def test_copy_of_a_copy_joins_one_family_with_the_first_as_origin():
 def test_distinct_passages_of_one_document_stay_separate_families():
     alignments = [Alignment(0, 0, 100, 1, 0, 100, 1.0), Alignment(0, 500, 600, 1, 300, 400, 1.0)]
     assert len(cluster(alignments)) == 2
+
+
+def test_linked_groups_keep_linked_documents_together_in_document_order():
+    # 0-5-2 are linked through 5, 1-3 directly, 4 by nothing, 6-7 directly.
+    alignments = [Alignment(0, 0, 100, 5, 0, 100, 1.0), Alignment(5, 200, 300, 2, 0, 100, 1.0), Alignment(1, 0, 50, 3, 0, 50, 1.0),
+                  Alignment(6, 0, 80, 7, 0, 80, 1.0)]
+    assert linked_groups(alignments, 8, most=3) == [[0, 2, 5], [1, 3], [6, 7]]
+    assert linked_groups(alignments, 8, most=5) == [[0, 1, 2, 3, 5], [6, 7]]
+    assert linked_groups(alignments, 8, most=2) == [[0, 2, 5], [1, 3], [6, 7]]  # a larger set is a group alone
 
 
 def test_same_day_date_and_time_are_a_tie_not_an_order():

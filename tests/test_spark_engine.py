@@ -55,9 +55,12 @@ def test_the_samples_give_the_local_engines_json(spark):
     assert set(run.stages) >= {"fingerprint", "candidates: buckets", "candidates: agreement", "align"}
 
 
-def test_the_quality_benchmark_gives_the_same_families_origins_and_spans(spark):
+def test_the_quality_benchmark_gives_the_same_families_origins_and_spans(spark, monkeypatch):
+    from provenance import spark_engine
     from provenance.spark_engine import spark_scan
 
+    # The driver concludes groups of linked documents one by one: small groups, merged as one.
+    monkeypatch.setattr(spark_engine, "DOCUMENTS_PER_CONCLUSION", 6)
     bench = make_benchmark(seed=5, split="dev", scale=1)
     local, run = scan(bench.documents), spark_scan(spark, bench.documents, partitions=4)
     assert len(local.families) > 50
