@@ -64,9 +64,11 @@ def candidate_pairs(
     min_estimate: float = MIN_ESTIMATE,
     map: Mapper = map,
     focus: int | None = None,
+    near_estimate: float | None = None,
 ) -> list[CandidatePair]:
     """Document pairs with at least one pair of passages that collide in a band and whose
-    signatures agree on at least ``min_estimate`` of their rows.
+    signatures agree on at least ``min_estimate`` of their rows (or, below it, on ``near_estimate``
+    where that pair is the best both documents have: ``kept_passage_pairs``).
 
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
     large bucket the others are linked to. Bands are independent: ``map`` may spread them over
@@ -85,10 +87,34 @@ def candidate_pairs(
     first, second = codes // n_windows, codes % n_windows
     groups = [list(range(start, store.bands, 4)) for start in range(min(4, store.bands))]
     agree = sum(map(_agreement_of_bands, repeat(store), groups, repeat(first), repeat(second)))
-    alike = np.asarray(agree) / (2 * store.bands) >= min_estimate
+    alike = kept_passage_pairs(owner[first], owner[second], np.asarray(agree) / (2 * store.bands), min_estimate, near_estimate)
     doc_codes = owner[first[alike]] * n_docs + owner[second[alike]]
     linked, counts = np.unique(doc_codes, return_counts=True)
     return [CandidatePair(int(c // n_docs), int(c % n_docs), int(n)) for c, n in zip(linked, counts)]
+
+
+def kept_passage_pairs(
+    first: np.ndarray, second: np.ndarray, estimate: np.ndarray, min_estimate: float, near_estimate: float | None
+) -> np.ndarray:
+    """Which passage pairs (of documents ``first`` and ``second``, agreeing on ``estimate`` of
+    their rows) are candidates: those at ``min_estimate``, and, with ``near_estimate``, those
+    below it but at ``near_estimate`` whose estimate is the best that both of its documents have
+    below it (ties all kept). A heavily edited sentence stitched into other text, read by OCR'd
+    letters, agrees less than copies do and often more than anything else either document
+    shares; each document's best alone would pair every document with some other."""
+    alike = estimate >= min_estimate
+    if near_estimate is None:
+        return alike
+    near = np.flatnonzero(~alike & (estimate >= near_estimate))
+    if len(near) == 0:
+        return alike
+    a, b, value = first[near], second[near], estimate[near]
+    documents, index = np.unique(np.concatenate((a, b)), return_inverse=True)
+    best = np.zeros(len(documents))
+    np.maximum.at(best, index, np.concatenate((value, value)))
+    mutual = (value == best[index[: len(near)]]) & (value == best[index[len(near) :]])
+    alike[near[mutual]] = True
+    return alike
 
 
 def _links_of_band(store: SignatureStore, band: int, rank: np.ndarray, clique_limit: int) -> np.ndarray:

@@ -337,12 +337,16 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
     window_pairs = timed("candidates: buckets", entries.mapInArrow(lambda batches: _link_batches(batches, shared.value), _WINDOW_PAIRS).distinct())
     first = windows.select(F.col("doc").alias("da"), F.col("window").alias("wa"), F.col("keys").alias("ka"))
     second = windows.select(F.col("doc").alias("db"), F.col("window").alias("wb"), F.col("keys").alias("kb"))
-    doc_pairs = timed(
-        "candidates: agreement",
+    lowest = min(params.min_estimate, params.near_estimate or params.min_estimate)
+    start = time.perf_counter()
+    agreeing = (
         window_pairs.join(first, ["da", "wa"]).join(second, ["db", "wb"])
-        .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm, params.min_estimate), _DOC_PAIRS)
-        .groupBy("da", "db").count(),
+        .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm, lowest), _AGREEING)
     )
+    if params.near_estimate is not None:
+        agreeing = _with_mutual_best(agreeing.localCheckpoint(), params.min_estimate)  # read twice there
+    doc_pairs = agreeing.groupBy("da", "db").count().localCheckpoint()
+    stages["candidates: agreement"] = time.perf_counter() - start
     candidate_count = doc_pairs.count()
     to_align = doc_pairs.join(texts.select(F.col("doc").alias("da"), F.col("text").alias("ta")), "da").join(
         texts.select(F.col("doc").alias("db"), F.col("text").alias("tb")), "db"
@@ -406,7 +410,7 @@ _ENTRIES = "bucket int, entries binary"
 # with it, so that a bucket too large to link whole links each entry to its earliest document.
 _ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("time", "<f8"), ("window", "<i4"), ("band", "<i2")])
 _WINDOW_PAIRS = "da long, wa int, db long, wb int"
-_DOC_PAIRS = "da long, db long"
+_AGREEING = "da long, db long, estimate double"
 _ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
 
 
@@ -492,16 +496,36 @@ def _fixed_rows(values) -> np.ndarray:
 
 
 def _agreeing_batches(batches, num_perm: int, min_estimate: float):
-    """The (da, db) of the joined window pairs (da, wa, db, wb, ka, kb) whose signatures agree on
-    at least ``min_estimate`` of their rows: a band key holds two rows, 32 bits each."""
+    """The (da, db, estimate) of the joined window pairs (da, wa, db, wb, ka, kb) whose signatures
+    agree on at least ``min_estimate`` of their rows: a band key holds two rows, 32 bits each."""
     import pyarrow as pa
 
     for batch in batches:
         if batch.num_rows == 0:
             continue
         differ = (_fixed_rows(batch.column("ka")) ^ _fixed_rows(batch.column("kb"))).view(np.uint32)
-        agree = np.count_nonzero(differ == 0, axis=1) / num_perm >= min_estimate
-        yield pa.RecordBatch.from_arrays([batch.column("da").filter(pa.array(agree)), batch.column("db").filter(pa.array(agree))], names=["da", "db"])
+        estimate = np.count_nonzero(differ == 0, axis=1) / num_perm
+        agree = pa.array(estimate >= min_estimate)
+        yield pa.RecordBatch.from_arrays([batch.column("da").filter(agree), batch.column("db").filter(agree), pa.array(estimate).filter(agree)],
+                                         names=["da", "db", "estimate"])
+
+
+def _with_mutual_best(agreeing, min_estimate: float):
+    """The window pairs (da, db, estimate) at ``min_estimate``, and those below it whose estimate
+    is the best that both documents have below it: ``candidates.kept_passage_pairs``'s rule."""
+    from pyspark.sql import functions as F
+
+    near = agreeing.filter(F.col("estimate") < min_estimate)
+    best = (
+        near.select(F.col("da").alias("doc"), "estimate").union(near.select(F.col("db").alias("doc"), "estimate"))
+        .groupBy("doc").agg(F.max("estimate").alias("best"))
+    )
+    mutual = (
+        near.join(best.select(F.col("doc").alias("da"), F.col("best").alias("best_a")), "da")
+        .join(best.select(F.col("doc").alias("db"), F.col("best").alias("best_b")), "db")
+        .filter("estimate = best_a and estimate = best_b")
+    )
+    return agreeing.filter(F.col("estimate") >= min_estimate).select("da", "db").union(mutual.select("da", "db"))
 
 
 def _slices(batches, rows: int):

@@ -1,6 +1,7 @@
 """scan --engine spark: a real local Spark session (2 threads) gives the local engine's results."""
 
 import importlib.util
+from dataclasses import replace
 import json
 import os
 import shutil
@@ -63,6 +64,19 @@ def test_the_quality_benchmark_gives_the_same_families_origins_and_spans(spark, 
     monkeypatch.setattr(spark_engine, "DOCUMENTS_PER_CONCLUSION", 6)
     bench = make_benchmark(seed=5, split="dev", scale=1)
     local, run = scan(bench.documents), spark_scan(spark, bench.documents, partitions=4)
+    assert len(local.families) > 50
+    assert json.loads("".join(json_chunks(run.result, run.document_texts()))) == to_json(local)
+    assert run.result.candidate_pairs == local.candidate_pairs
+
+
+def test_ocr_read_by_letters_gives_the_local_engines_json(spark):
+    from provenance.noisy_benchmark import make_ocr_benchmark
+    from provenance.scan import text_model_params
+    from provenance.spark_engine import spark_scan
+
+    # Letters' candidates, with each pair of documents' best agreement below the threshold too.
+    bench, params = make_ocr_benchmark(0.10, seed=3, split="dev"), replace(text_model_params("chars", ocr=True), near_estimate=0.2)
+    local, run = scan(bench.documents, params), spark_scan(spark, bench.documents, params, partitions=4)
     assert len(local.families) > 50
     assert json.loads("".join(json_chunks(run.result, run.document_texts()))) == to_json(local)
     assert run.result.candidate_pairs == local.candidate_pairs

@@ -6,6 +6,7 @@ import json
 import random
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,17 @@ def test_ocr_at_a_tenth_of_letters_wrong_is_found_by_letters(ocr_10):
     # Spans are offsets into the noised text as read: none cuts a word, and nearly all they cover is planted.
     cut, planted = span_quality(ocr_10.documents, ocr_10.cases, found)
     assert found and cut <= 0.05 * len(found) and planted >= 0.97
+
+
+def test_a_pair_of_documents_best_agreement_below_the_threshold_finds_heavy_edits(ocr_10):
+    params = text_model_params("chars", ocr=True)
+    without = score_by_level(ocr_10.cases, detections(scan(ocr_10.documents, params)))
+    result = scan(ocr_10.documents, replace(params, near_estimate=0.2))
+    found = score_by_level(ocr_10.cases, detections(result))
+    # Measured on this split: heavy recall 0.705 -> 0.752, attribution 0.898 -> 0.926, precision 0.992 both.
+    assert found["heavy"].recall > without["heavy"].recall + 0.03
+    assert found["overall"].attribution > without["overall"].attribution + 0.02
+    assert found["overall"].precision >= without["overall"].precision - 0.005
 
 
 def test_the_samples_read_by_letters_report_the_copies_and_nothing_else():
