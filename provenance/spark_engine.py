@@ -397,7 +397,9 @@ def _conclude_in_groups(
     boilerplate = sorted((b for part in parts for b in part.boilerplate), key=lambda b: first_span(b.spans))
     common = sorted((c for part in parts for c in part.common), key=lambda c: first_span(c.spans))
     credits = {doc: cited for part in parts for doc, cited in part.credits.items()}
-    return ScanResult(members, families, document_reuse(families, members), params, candidate_count, time.perf_counter() - began, boilerplate, credits, common)
+    # A document's figures come from its own families, all in its group: each group's stand.
+    reuse = {figures.doc: figures for part in parts for figures in part.reuse}
+    return ScanResult(members, families, [reuse[doc.id] for doc in members], params, candidate_count, time.perf_counter() - began, boilerplate, credits, common)
 
 
 # A window's band keys are one binary value (int64 bytes): Spark moves and joins them as they are,
