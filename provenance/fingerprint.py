@@ -160,6 +160,21 @@ class Fingerprint:
     window_starts: np.ndarray  # first shingle of each window
 
 
+def passage_of(shingles: np.ndarray, passage: int, window: int, step: int) -> np.ndarray:
+    """The shingles that passage number ``passage`` of a text signs (``window_signatures``'s
+    windows: every ``step`` shingles, ``window`` long; the last runs to the end of the text)."""
+    start = passage * step
+    last = max(1, -(-len(shingles) // step) - window // step + 1) - 1
+    return shingles[start:] if passage == last else shingles[start : start + window]
+
+
+def shingle_jaccard(first: np.ndarray, second: np.ndarray) -> float:
+    """The share of the two sets of shingle hashes that both hold: what a MinHash estimates."""
+    a, b = np.unique(first), np.unique(second)
+    both = len(np.intersect1d(a, b, assume_unique=True))
+    return both / max(1, len(a) + len(b) - both)
+
+
 def fingerprint(tokens: Tokens, hasher: PassageHasher, shingle_size: int) -> Fingerprint:
     shingles = shingle_hashes(tokens.words, shingle_size)
     signatures, starts = hasher.window_signatures(shingles)

@@ -28,7 +28,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .fingerprint import PassageHasher, band_keys, fingerprint
+from .fingerprint import PassageHasher, band_keys, fingerprint, passage_of
 from .normalize import Reading, Tokens, tokenize
 from .workers import task_bounds
 
@@ -136,6 +136,8 @@ class SignatureStore:
     """Chunks of band keys (band-major on disk); ``counts`` holds the passages of each document, in order."""
 
     bands: int
+    window: int  # shingles a passage covers, and shingles between passages' starts, as the hasher's
+    step: int
     chunks: list[Chunk] = field(default_factory=list)
     counts: list[np.ndarray] = field(default_factory=list)
     first_docs: list[int] = field(default_factory=list)
@@ -161,6 +163,11 @@ class SignatureStore:
         if chunk.shingles is not None:
             return chunk.shingles[start:end]
         return chunk.shingles_path, start * _SHINGLE.itemsize, end - start
+
+    def passage_shingles(self, doc: int, passage: int) -> np.ndarray:
+        """The shingle hashes of a document's passage (numbered from 0 within the document), as
+        ``fingerprint.passage_of`` cuts them."""
+        return passage_of(read_shingles(self.locate(doc)), passage, self.window, self.step)
 
     def locate_tokens(self, doc: int) -> TokenLocation:
         """Where a document's tokens are kept (read them with ``read_tokens``)."""
@@ -209,7 +216,7 @@ def fingerprint_corpus(
     """Fingerprint every text into chunk files in ``directory``, or into memory without one; ``map``
     may be a process pool's, of ``workers`` processes, which take chunks of at most ``chunk_size``
     texts, read as ``reading`` says. ``progress(done, total)`` is called as chunks are done."""
-    store = SignatureStore(hasher.num_perm // 2)
+    store = SignatureStore(hasher.num_perm // 2, hasher.window, hasher.step)
     bounds = task_bounds(len(texts), chunk_size, workers)
     paths = [directory / f"signatures-{number:06d}.bin" if directory else None for number in range(len(bounds))]
     chunks = [texts[start:stop] for start, stop in bounds]

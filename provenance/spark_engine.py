@@ -42,7 +42,7 @@ from .attribute import DocumentReuse, document_reuse, family_order
 from .candidates import bucket_links
 from .cluster import cluster, linked_groups
 from .corpus import CorpusError, Document, load_corpus, record_document
-from .fingerprint import PassageHasher, band_keys, fingerprint, shingle_hashes
+from .fingerprint import PassageHasher, band_keys, fingerprint, passage_of, shingle_hashes, shingle_jaccard
 from .boilerplate import remove_furniture
 from .frequency import DocumentShingles, ShingleFrequencies, bucket_of
 from .normalize import tokenize
@@ -344,7 +344,7 @@ def spark_scan(spark, corpus: SparkCorpus | list[Document], params: ScanParams |
         .mapInArrow(lambda batches: _agreeing_batches(batches, hasher.num_perm, lowest), _AGREEING)
     )
     if params.near_estimate is not None:
-        agreeing = _with_mutual_best(agreeing.localCheckpoint(), params.min_estimate)  # read twice there
+        agreeing = _with_mutual_best(agreeing.localCheckpoint(), texts, shared, params)  # read twice there
     doc_pairs = agreeing.groupBy("da", "db").count().localCheckpoint()
     stages["candidates: agreement"] = time.perf_counter() - start
     candidate_count = doc_pairs.count()
@@ -412,7 +412,7 @@ _ENTRIES = "bucket int, entries binary"
 # with it, so that a bucket too large to link whole links each entry to its earliest document.
 _ENTRY = np.dtype([("doc", "<i8"), ("key", "<i8"), ("time", "<f8"), ("window", "<i4"), ("band", "<i2")])
 _WINDOW_PAIRS = "da long, wa int, db long, wb int"
-_AGREEING = "da long, db long, estimate double"
+_AGREEING = "da long, wa int, db long, wb int, estimate double"
 _ALIGNMENTS = "first long, first_start long, first_end long, second long, second_start long, second_end long, similarity double"
 
 
@@ -498,8 +498,8 @@ def _fixed_rows(values) -> np.ndarray:
 
 
 def _agreeing_batches(batches, num_perm: int, min_estimate: float):
-    """The (da, db, estimate) of the joined window pairs (da, wa, db, wb, ka, kb) whose signatures
-    agree on at least ``min_estimate`` of their rows: a band key holds two rows, 32 bits each."""
+    """The (da, wa, db, wb, estimate) of the joined window pairs (da, wa, db, wb, ka, kb) whose
+    signatures agree on at least ``min_estimate`` of their rows: a band key holds two rows, 32 bits each."""
     import pyarrow as pa
 
     for batch in batches:
@@ -508,16 +508,17 @@ def _agreeing_batches(batches, num_perm: int, min_estimate: float):
         differ = (_fixed_rows(batch.column("ka")) ^ _fixed_rows(batch.column("kb"))).view(np.uint32)
         estimate = np.count_nonzero(differ == 0, axis=1) / num_perm
         agree = pa.array(estimate >= min_estimate)
-        yield pa.RecordBatch.from_arrays([batch.column("da").filter(agree), batch.column("db").filter(agree), pa.array(estimate).filter(agree)],
-                                         names=["da", "db", "estimate"])
+        columns = [batch.column(name).filter(agree) for name in ("da", "wa", "db", "wb")]
+        yield pa.RecordBatch.from_arrays(columns + [pa.array(estimate).filter(agree)], names=["da", "wa", "db", "wb", "estimate"])
 
 
-def _with_mutual_best(agreeing, min_estimate: float):
-    """The window pairs (da, db, estimate) at ``min_estimate``, and those below it whose estimate
-    is the best that both documents have below it: ``candidates.kept_passage_pairs``'s rule."""
+def _with_mutual_best(agreeing, texts, shared, params: ScanParams):
+    """The window pairs (da, db) at ``min_estimate``, and those below it whose estimate is the best
+    that both documents have below it and whose windows truly share ``near_estimate`` of their
+    shingles: ``candidates.kept_passage_pairs``'s rule."""
     from pyspark.sql import functions as F
 
-    near = agreeing.filter(F.col("estimate") < min_estimate)
+    near = agreeing.filter(F.col("estimate") < params.min_estimate)
     best = (
         near.select(F.col("da").alias("doc"), "estimate").union(near.select(F.col("db").alias("doc"), "estimate"))
         .groupBy("doc").agg(F.max("estimate").alias("best"))
@@ -526,8 +527,26 @@ def _with_mutual_best(agreeing, min_estimate: float):
         near.join(best.select(F.col("doc").alias("da"), F.col("best").alias("best_a")), "da")
         .join(best.select(F.col("doc").alias("db"), F.col("best").alias("best_b")), "db")
         .filter("estimate = best_a and estimate = best_b")
+        .join(texts.select(F.col("doc").alias("da"), F.col("text").alias("ta")), "da")
+        .join(texts.select(F.col("doc").alias("db"), F.col("text").alias("tb")), "db")
+        .mapInArrow(lambda batches: _truly_near_batches(batches, shared.value), "da long, db long")
     )
-    return agreeing.filter(F.col("estimate") >= min_estimate).select("da", "db").union(mutual.select("da", "db"))
+    return agreeing.filter(F.col("estimate") >= params.min_estimate).select("da", "db").union(mutual)
+
+
+def _truly_near_batches(batches, shared):
+    """The (da, db) of the window pairs (da, wa, db, wb, ta, tb) whose windows share at least
+    ``near_estimate`` of their shingles, read as the local engine reads them."""
+    import pyarrow as pa
+
+    _, params = shared
+    for batch in batches:
+        kept = []
+        for a, wa, b, wb, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "wa", "db", "wb", "ta", "tb"))):
+            first, second = (passage_of(_shingles(text, params), window, params.window, params.step) for text, window in ((text_a, wa), (text_b, wb)))
+            if shingle_jaccard(first, second) >= params.near_estimate:
+                kept.append((a, b))
+        yield pa.RecordBatch.from_arrays([pa.array([a for a, _ in kept], pa.int64()), pa.array([b for _, b in kept], pa.int64())], names=["da", "db"])
 
 
 def _slices(batches, rows: int):
@@ -589,10 +608,15 @@ def _alignment_batches(batches, shared):
         found = []
         for a, b, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "db", "ta", "tb"))):
             texts = {a: text_a, b: text_b}
-            shingles = {doc: shingle_hashes(tokenize(text, *params.align.reading).words, params.align.shingle_size) for doc, text in texts.items()}
+            shingles = {doc: _shingles(text, params) for doc, text in texts.items()}
             found += align_pairs([(a, b)], texts, shingles, params.align)
         yield pa.RecordBatch.from_pylist([{name: getattr(f, name) for name in names} for f in found],
                                          schema=pa.schema([(n, pa.float64() if n == "similarity" else pa.int64()) for n in names]))
+
+
+def _shingles(text: str, params: ScanParams) -> np.ndarray:
+    """A text's shingle hashes, as the local engine's store holds them."""
+    return shingle_hashes(tokenize(text, *params.align.reading).words, params.align.shingle_size)
 
 
 def _alignment_order(a: Alignment) -> tuple:

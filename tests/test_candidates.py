@@ -124,12 +124,22 @@ def test_the_table_that_rules_out_lone_keys_never_hides_a_shared_one(monkeypatch
     assert found() == filtered and len(filtered[0]) > 50 and filtered[1] == filtered[0]
 
 
-def test_below_the_threshold_only_the_best_both_documents_have_is_kept():
-    first = np.array([0, 0, 1, 2, 3, 3, 5])
-    second = np.array([1, 2, 2, 4, 4, 4, 6])
-    estimate = np.array([0.40, 0.25, 0.22, 0.22, 0.28, 0.28, 0.1])
+def test_below_the_threshold_only_the_best_both_documents_have_and_truly_share_is_kept():
+    first = np.array([0, 0, 1, 2, 3, 3, 5, 7])
+    second = np.array([1, 2, 2, 4, 4, 4, 6, 8])
+    estimate = np.array([0.40, 0.25, 0.22, 0.22, 0.28, 0.28, 0.1, 0.27])
     # 0-1 passes; 0-2 is the best of 0 and of 2 below it; 1-2 is not 2's best; 3-4 is both's best,
-    # twice over (ties kept), though 2-4 is 2's and not 4's; 5-6 is under the floor.
-    kept = kept_passage_pairs(first, second, estimate, 0.3, 0.2)
-    assert kept.tolist() == [True, True, False, False, True, True, False]
-    assert kept_passage_pairs(first, second, estimate, 0.3, None).tolist() == [True] + [False] * 6
+    # twice over (ties kept), though 2-4 is 2's and not 4's; 5-6 is under the floor; 7-8 is both's
+    # best, but its passages truly share less than the floor.
+    true_shares = np.array([0.5, 0.3, 0.2, 0.2, 0.25, 0.21, 0.1, 0.12])
+    asked = []
+
+    def shares(chosen):
+        asked.extend(chosen.tolist())
+        return true_shares[chosen]
+
+    kept = kept_passage_pairs(first, second, estimate, 0.3, 0.2, shares)
+    assert kept.tolist() == [True, True, False, False, True, True, False, False]
+    assert sorted(asked) == [1, 4, 5, 7]  # only mutual bests are looked at again
+    assert kept_passage_pairs(first, second, estimate, 0.3, 0.2).tolist() == [True, True, False, False, True, True, False, True]
+    assert kept_passage_pairs(first, second, estimate, 0.3, None).tolist() == [True] + [False] * 7

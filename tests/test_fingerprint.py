@@ -2,7 +2,7 @@ import numpy as np
 import xxhash
 from datasketch import MinHash
 
-from provenance.fingerprint import PassageHasher, affine_permutations, shingle_hashes, word_hashes
+from provenance.fingerprint import PassageHasher, affine_permutations, passage_of, shingle_hashes, shingle_jaccard, word_hashes
 
 WORDS = ("russian airstrikes in syria have focused largely on islamic state militants since government "
          "and most rebel forces agreed to a ceasefire in the wartorn country a pentagon spokesman said monday").split()
@@ -22,6 +22,19 @@ def test_window_signatures_equal_datasketch_minhash():
     for signature, start in zip(signatures, starts):
         end = start + 8 if start != starts[-1] else len(hashes)
         assert np.array_equal(signature, datasketch_signature(hashes[start:end]))
+
+
+def test_a_passage_is_what_its_signature_signs_and_its_share_is_what_minhash_estimates():
+    hasher = PassageHasher(num_perm=64, seed=1, window=8, step=4)
+    for n in (1, 7, 8, 9, 12, 13, 29):
+        hashes = shingle_hashes(WORDS[: n + 2], 3)
+        signatures, _ = hasher.window_signatures(hashes)
+        assert [hasher.signature(passage_of(hashes, i, 8, 4)).tolist() for i in range(len(signatures))] == signatures.tolist()
+    hashes = shingle_hashes(WORDS, 3)
+    first, second = passage_of(hashes, 0, 8, 4), passage_of(hashes, 1, 8, 4)  # half of each is the other's
+    assert shingle_jaccard(first, second) == 4 / 12
+    estimate = np.mean(hasher.signature(first) == hasher.signature(second))
+    assert abs(estimate - 4 / 12) < 0.2 and shingle_jaccard(first, first) == 1.0
 
 
 def test_permutations_are_datasketchs():

@@ -1,7 +1,6 @@
 """scan --engine spark: a real local Spark session (2 threads) gives the local engine's results."""
 
 import importlib.util
-from dataclasses import replace
 import json
 import os
 import shutil
@@ -75,7 +74,7 @@ def test_ocr_read_by_letters_gives_the_local_engines_json(spark):
     from provenance.spark_engine import spark_scan
 
     # Letters' candidates, with each pair of documents' best agreement below the threshold too.
-    bench, params = make_ocr_benchmark(0.10, seed=3, split="dev"), replace(text_model_params("chars", ocr=True), near_estimate=0.2)
+    bench, params = make_ocr_benchmark(0.10, seed=3, split="dev"), text_model_params("chars", ocr=True)
     local, run = scan(bench.documents, params), spark_scan(spark, bench.documents, params, partitions=4)
     assert len(local.families) > 50
     assert json.loads("".join(json_chunks(run.result, run.document_texts()))) == to_json(local)
