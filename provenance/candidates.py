@@ -75,7 +75,8 @@ def candidate_pairs(
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
     large bucket the others are linked to. Bands are independent: ``map`` may spread them over
     processes. With ``focus`` (a document), only the pairs that include it, found without linking
-    the others.
+    the others; below ``min_estimate``, a document's best is then its best with the focus, so a
+    focus may keep a pair of documents that the whole corpus's bests would not (never the reverse).
     """
     owner = store.owner().astype(np.int64)  # document codes below are products of two documents
     n_windows, n_docs = len(owner), store.documents
