@@ -47,9 +47,9 @@ class ShingleFrequencies:
         self._count(pending)
         return self
 
-    def add_counts(self, buckets: np.ndarray, counts: np.ndarray, documents: int) -> None:
-        """Add counts made elsewhere (an engine's worker): documents per bucket, over ``documents``."""
-        np.add.at(self.counts, buckets, counts.astype(np.uint32))
+    def add_counts(self, counts: np.ndarray, documents: int) -> None:
+        """Add a table counted elsewhere (by an engine's workers): documents per bucket, over ``documents``."""
+        self.counts += counts.astype(np.uint32, copy=False)
         self.documents += documents
 
     def _count(self, pending: list[np.ndarray]) -> None:
