@@ -16,8 +16,8 @@ copy to the likely origin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 from itertools import repeat
+from typing import Callable
 import numpy as np
 
 from .arrays import distinct
