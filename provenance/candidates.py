@@ -21,8 +21,8 @@ from typing import Callable
 import numpy as np
 
 from .arrays import distinct
-from .fingerprint import shingle_jaccard
-from .signatures import SignatureStore, band_agreement
+from .fingerprint import passage_of, shingle_jaccards
+from .signatures import SignatureStore, band_agreement, read_shingles
 from .workers import Mapper
 
 
@@ -139,11 +139,12 @@ def kept_passage_pairs(
 
 def passage_pair_shares(store: SignatureStore, owner: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The share of their shingles that each pair of passages (numbered over the corpus, whose
-    documents are ``owner``) shares."""
+    documents are ``owner``) shares. Each document's shingles are read once."""
     passages = np.concatenate((first, second))
     numbers = passages - np.searchsorted(owner, owner[passages])
-    shingles = [store.passage_shingles(int(owner[p]), int(n)) for p, n in zip(passages, numbers)]
-    return np.array([shingle_jaccard(x, y) for x, y in zip(shingles[: len(first)], shingles[len(first) :])])
+    held = {doc: read_shingles(store.locate(doc)) for doc in np.unique(owner[passages]).tolist()}
+    cut = [passage_of(held[int(owner[p])], int(n), store.window, store.step) for p, n in zip(passages, numbers)]
+    return shingle_jaccards(cut[: len(first)], cut[len(first) :])
 
 
 def _links_of_band(store: SignatureStore, band: int, rank: np.ndarray, clique_limit: int) -> np.ndarray:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
+from .arrays import distinct
 from .normalize import Tokens
 
 SHINGLE_HASH = "xxh32-words-mix64"
@@ -168,11 +169,17 @@ def passage_of(shingles: np.ndarray, passage: int, window: int, step: int) -> np
     return shingles[start:] if passage == last else shingles[start : start + window]
 
 
-def shingle_jaccard(first: np.ndarray, second: np.ndarray) -> float:
-    """The share of the two sets of shingle hashes that both hold: what a MinHash estimates."""
-    a, b = np.unique(first), np.unique(second)
-    both = len(np.intersect1d(a, b, assume_unique=True))
-    return both / max(1, len(a) + len(b) - both)
+def shingle_jaccards(firsts: list[np.ndarray], seconds: list[np.ndarray]) -> np.ndarray:
+    """For each pair of sets of shingle hashes (uint32), the share of the two that both hold:
+    what a MinHash estimates. Every pair at once: one sort of (pair, hash) a side."""
+    sides = []
+    for sets in (firsts, seconds):
+        pair = np.repeat(np.arange(len(sets), dtype=np.uint64), [len(x) for x in sets])
+        hashes = np.concatenate([np.asarray(x, dtype=np.uint64) for x in sets] + [np.empty(0, np.uint64)])
+        sides.append(distinct(pair << np.uint64(32) | hashes))
+    sizes = [np.bincount((side >> np.uint64(32)).astype(np.int64), minlength=len(firsts)) for side in sides]
+    both = np.bincount((np.intersect1d(*sides, assume_unique=True) >> np.uint64(32)).astype(np.int64), minlength=len(firsts))
+    return both / np.maximum(1, sizes[0] + sizes[1] - both)
 
 
 def fingerprint(tokens: Tokens, hasher: PassageHasher, shingle_size: int) -> Fingerprint:

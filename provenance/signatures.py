@@ -28,7 +28,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .fingerprint import PassageHasher, band_keys, fingerprint, passage_of
+from .fingerprint import PassageHasher, band_keys, fingerprint
 from .normalize import Reading, Tokens, tokenize
 from .workers import task_bounds
 
@@ -163,11 +163,6 @@ class SignatureStore:
         if chunk.shingles is not None:
             return chunk.shingles[start:end]
         return chunk.shingles_path, start * _SHINGLE.itemsize, end - start
-
-    def passage_shingles(self, doc: int, passage: int) -> np.ndarray:
-        """The shingle hashes of a document's passage (numbered from 0 within the document), as
-        ``fingerprint.passage_of`` cuts them."""
-        return passage_of(read_shingles(self.locate(doc)), passage, self.window, self.step)
 
     def locate_tokens(self, doc: int) -> TokenLocation:
         """Where a document's tokens are kept (read them with ``read_tokens``)."""

@@ -43,7 +43,7 @@ from .attribute import DocumentReuse, document_reuse, family_order
 from .candidates import bucket_links
 from .cluster import cluster, linked_groups
 from .corpus import CorpusError, Document, load_corpus, record_document
-from .fingerprint import PassageHasher, band_keys, fingerprint, passage_of, shingle_hashes, shingle_jaccard
+from .fingerprint import PassageHasher, band_keys, fingerprint, passage_of, shingle_hashes, shingle_jaccards
 from .boilerplate import remove_furniture
 from .frequency import BITS, DocumentShingles, ShingleFrequencies, bucket_of
 from .normalize import tokenize
@@ -538,12 +538,12 @@ def _truly_near_batches(batches, shared):
 
     _, params = shared
     for batch in batches:
-        kept = []
-        for a, wa, b, wb, text_a, text_b in zip(*(batch.column(name).to_pylist() for name in ("da", "wa", "db", "wb", "ta", "tb"))):
-            first, second = (passage_of(_shingles(text, params), window, params.window, params.step) for text, window in ((text_a, wa), (text_b, wb)))
-            if shingle_jaccard(first, second) >= params.near_estimate:
-                kept.append((a, b))
-        yield pa.RecordBatch.from_arrays([pa.array([a for a, _ in kept], pa.int64()), pa.array([b for _, b in kept], pa.int64())], names=["da", "db"])
+        sides = [
+            [passage_of(_shingles(text, params), window, params.window, params.step) for text, window in zip(batch.column(t).to_pylist(), batch.column(w).to_pylist())]
+            for t, w in (("ta", "wa"), ("tb", "wb"))
+        ]
+        kept = pa.array(shingle_jaccards(*sides) >= params.near_estimate)
+        yield pa.RecordBatch.from_arrays([batch.column("da").filter(kept), batch.column("db").filter(kept)], names=["da", "db"])
 
 
 def _slices(batches, rows: int):
