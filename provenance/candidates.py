@@ -142,7 +142,7 @@ def passage_pair_shares(store: SignatureStore, owner: np.ndarray, first: np.ndar
     documents are ``owner``) shares. Each document's shingles are read once."""
     passages = np.concatenate((first, second))
     numbers = passages - np.searchsorted(owner, owner[passages])
-    held = {doc: read_shingles(store.locate(doc)) for doc in np.unique(owner[passages]).tolist()}
+    held = {doc: read_shingles(store.locate(doc)) for doc in distinct(owner[passages]).tolist()}
     cut = [passage_of(held[int(owner[p])], int(n), store.window, store.step) for p, n in zip(passages, numbers)]
     return shingle_jaccards(cut[: len(first)], cut[len(first) :])
 
