@@ -70,7 +70,7 @@ def candidate_pairs(
 ) -> list[CandidatePair]:
     """Document pairs with at least one pair of passages that collide in a band and whose
     signatures agree on at least ``min_estimate`` of their rows (or, below it, on ``near_estimate``
-    where that pair is the best both documents have: ``kept_passage_pairs``).
+    where that pair is the best both documents have and truly shares as much: ``kept_passage_pairs``).
 
     ``rank`` orders documents from earliest to latest (undated last); it decides which member of a
     large bucket the others are linked to. Bands are independent: ``map`` may spread them over
@@ -107,14 +107,13 @@ def kept_passage_pairs(
     estimate: np.ndarray,
     min_estimate: float,
     near_estimate: float | None,
-    shared_share: Callable[[np.ndarray], np.ndarray] | None = None,
+    shared_share: Callable[[np.ndarray], np.ndarray],
 ) -> np.ndarray:
     """Which passage pairs (of documents ``first`` and ``second``, whose signatures agree on
     ``estimate`` of their rows; each pair once) are candidates: those at ``min_estimate``, and,
     with ``near_estimate``, those below it but at ``near_estimate`` whose estimate is the best that
-    both of its documents have below it (ties all kept) and, given ``shared_share`` (the share of
-    their shingles that the passage pairs at the indices given truly share), whose share is at
-    ``near_estimate`` too.
+    both of its documents have below it (ties all kept) and whose share of shingles truly shared
+    (``shared_share`` of the indices of such pairs) is at ``near_estimate`` too.
 
     A heavily edited sentence stitched into other text, read by OCR'd letters, agrees less than
     copies do and often more than anything else either document shares. Each document's best alone
@@ -131,9 +130,8 @@ def kept_passage_pairs(
     best = np.zeros(len(documents))
     np.maximum.at(best, index, np.concatenate((value, value)))
     mutual = near[(value == best[index[: len(near)]]) & (value == best[index[len(near) :]])]
-    if shared_share is not None and len(mutual):
-        mutual = mutual[shared_share(mutual) >= near_estimate]
-    alike[mutual] = True
+    if len(mutual):
+        alike[mutual[shared_share(mutual) >= near_estimate]] = True
     return alike
 
 
