@@ -63,6 +63,8 @@ def test_min_words_and_min_similarity_are_the_thresholds():
     edited = sentence.replace("approved", "passed").replace("long", "short").replace("tuesday", "monday")
     (found,) = align(sentence, edited, AlignParams(min_words=10))
     assert align(sentence, edited, AlignParams(min_words=10, min_similarity=found.similarity + 0.01)) == []
+    # Words need only min_similarity; letters (unspaced scripts, the character model) need min_letter_similarity too.
+    assert len(align(sentence, edited, AlignParams(min_words=10, min_letter_similarity=found.similarity + 0.01))) == 1
 
 
 def test_chains_bridge_small_gaps_but_not_large_ones():

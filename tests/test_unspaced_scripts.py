@@ -4,6 +4,7 @@ prose from Debian's translated manuals and the Thai Emacs tutorial."""
 import json
 import re
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from conftest import SAMPLES, prose_unavailable
@@ -111,6 +112,39 @@ def test_a_short_shared_phrase_is_not_a_copy(prose, params):
         Document("b", joined(script, sentences[10:16]) + phrase + joined(script, sentences[16:20]), published=None, source="B"),
     ]
     assert scan(documents, params).families == []
+
+
+def heavily_edited(script, text):
+    """One letter in eight changed to another of the script's, the way a rewrite changes a word
+    here and there: no run of five words is left, and every letter stays where it was."""
+    others = {"zh": "的是", "ja": "のを", "th": "กข"}[script]
+    letters = iter(range(len(text)))
+    return "".join(others[c == others[0]] if c.isalpha() and next(letters) % 8 == 4 else c for c in text)
+
+
+def test_a_heavy_rewrite_is_found_by_its_many_short_runs(prose):
+    script, sentences = prose
+    lifted = joined(script, sentences[3:6])
+    rewritten = heavily_edited(script, lifted)
+    copy_text = joined(script, sentences[10:13]) + " " + rewritten + " " + joined(script, sentences[13:16])
+    documents = [
+        Document("origin", joined(script, sentences[0:8]), published=None, source="A"),
+        Document("copy", copy_text, published=None, source="B"),
+    ]
+    params = text_model_params("auto")
+    [family] = scan(documents, params).families
+    [member] = [m for m in family.members if m.doc == "copy"]
+    at = copy_text.index(rewritten)
+    assert max(at, member.start) < min(at + len(rewritten), member.end)
+    assert min(member.end, at + len(rewritten)) - max(member.start, at) >= 0.9 * len(rewritten)
+    # Runs of two words along the chain are what make it a passage: none is of five.
+    demanding = replace(params, align=replace(params.align, min_kept_run=5.0))
+    assert scan(documents, demanding).families == []
+    # Read by letters, it must be more alike than words must.
+    alike = member.similarity
+    assert alike < 1.0
+    stricter = replace(params, align=replace(params.align, min_letter_similarity=alike + 0.01))
+    assert scan(documents, stricter).families == []
 
 
 def test_planted_reuse_in_each_script_is_found_precisely(prose):
