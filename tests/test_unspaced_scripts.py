@@ -135,7 +135,6 @@ def test_a_heavy_rewrite_is_found_by_its_many_short_runs(prose):
     [family] = scan(documents, params).families
     [member] = [m for m in family.members if m.doc == "copy"]
     at = copy_text.index(rewritten)
-    assert max(at, member.start) < min(at + len(rewritten), member.end)
     assert min(member.end, at + len(rewritten)) - max(member.start, at) >= 0.9 * len(rewritten)
     # Runs of two words along the chain are what make it a passage: none is of five.
     demanding = replace(params, align=replace(params.align, min_kept_run=5.0))
