@@ -268,7 +268,7 @@ def _verbatim(chain: _Chain, k: int, density: float, params: AlignParams) -> boo
     # allowed: Japanese 0.981 -> 0.961, Thai 0.970 -> 0.927); a passage's worth of them along one
     # chain is not. A heavy rewrite of Thai, Chinese or Japanese, a letter in eight changed, keeps
     # runs of a few words and seldom one of five (dev plagdet of heavy, Thai 0.52 -> 0.83, Chinese
-    # and Japanese the same or better; with min_letter_similarity, no passage more reported falsely).
+    # and Japanese the same or better; no passage more reported falsely, dev or held-out).
     kept = sum(run + k - 1 for run in chain.runs if (run + k - 1) * density >= params.min_kept_run)
     return kept * density >= params.min_words
 
