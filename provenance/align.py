@@ -21,6 +21,7 @@ the passages' edges are worked out pair by pair.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
@@ -143,7 +144,7 @@ class PairShingles:
         """Whether each pair's first document has shingles that all occur in the second and follow
         each other long enough to make a verbatim run of ``min_run`` words: without one, no
         passage is found, so a pair that fails this cheap test need not be aligned."""
-        needed = max(1, min(params.min_run, params.min_second_run) - params.shingle_size + 1)
+        needed = max(1, math.ceil(_least_run(params)) - params.shingle_size + 1)
         inside = np.concatenate(([0], np.cumsum(self.high > self.low)))
         starts = np.flatnonzero(self.a_position + needed <= self.first_lengths[self.a_pair])
         full = inside[starts + needed] - inside[starts] == needed
@@ -240,7 +241,7 @@ def align_pairs(
     for (a, b), runs in zip(pairs, found_runs):
         # Counted in tokens first (a token is at most a word); then in words, where letters of
         # unspaced scripts count less.
-        least = min(params.min_run, params.min_second_run, params.min_kept_run)
+        least = _least_run(params)
         chains = [c for c in chain_anchors(zip(*runs), params.max_gap, params.max_drift) if c.longest_run + k - 1 >= least]
         if not chains:
             continue
@@ -255,6 +256,11 @@ def align_pairs(
     return found
 
 
+def _least_run(params: AlignParams) -> float:
+    """The shortest verbatim run, in words, that any rule of ``_verbatim`` counts."""
+    return min(params.min_run, params.min_second_run, params.min_kept_run)
+
+
 def _verbatim(chain: _Chain, k: int, density: float, params: AlignParams) -> bool:
     """Whether a chain shares text verbatim enough: one run of ``min_run`` words, or, in text of
     words over half as many again as ``min_words`` (a rewritten paragraph, not a sentence that two
@@ -262,7 +268,7 @@ def _verbatim(chain: _Chain, k: int, density: float, params: AlignParams) -> boo
     of ``min_kept_run`` words that together hold ``min_words``."""
     if (chain.longest_run + k - 1) * density >= params.min_run:
         return True
-    if density == 1.0:
+    if not _mostly_letters(density):
         return (chain.second_run + k - 1) >= params.min_second_run and (chain.last_i + k - chain.first_i) >= 1.5 * params.min_words
     # Two runs of a few letters are shared by chance (held-out precision, two runs of letters
     # allowed: Japanese 0.981 -> 0.961, Thai 0.970 -> 0.927); a passage's worth of them along one
@@ -271,6 +277,13 @@ def _verbatim(chain: _Chain, k: int, density: float, params: AlignParams) -> boo
     # and Japanese the same or better; no passage more reported falsely, dev or held-out).
     kept = sum(run + k - 1 for run in chain.runs if (run + k - 1) * density >= params.min_kept_run)
     return kept * density >= params.min_words
+
+
+def _mostly_letters(density: float) -> bool:
+    """Whether text of this density (words' worth of a token) is mostly letters: more than half its
+    tokens letters of an unspaced script (half a word or less each), or any text the character
+    model reads. A Chinese name in an English sentence leaves the sentence to the words' rules."""
+    return density < 0.75
 
 
 def _run_density(chain: _Chain, k: int, count_a: WordCount, count_b: WordCount) -> float:
@@ -298,7 +311,7 @@ def _passages(
         similarity = Indel.normalized_similarity(words_a[a0:a1], words_b[b0:b1])
         # Letters' passages on one topic are alike by chance more than words' are (Thai dev precision
         # 0.954 -> 0.996 at 0.65 rather than 0.5; Japanese held-out 0.961 -> 0.978).
-        of_letters = min(count_a.density(a0, a1), count_b.density(b0, b1)) < 1.0
+        of_letters = _mostly_letters(min(count_a.density(a0, a1), count_b.density(b0, b1)))
         if similarity >= (max(params.min_similarity, params.min_letter_similarity) if of_letters else params.min_similarity):
             passages.append((a0, a1, b0, b1, similarity))
     passages = _drop_overlapping(passages)

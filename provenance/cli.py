@@ -143,7 +143,7 @@ def scan_command(
     min_similarity: Optional[float] = typer.Option(
         None, "--min-similarity", min=0.0, max=1.0,
         help=f"Lowest similarity, token by token, of a reported passage to its match (default {_DEFAULTS.align.min_similarity} by words, "
-        f"{text_model_params('chars').align.min_similarity} by letters).",
+        f"{_DEFAULTS.align.min_letter_similarity} by letters: the character model's, and Chinese, Japanese or Thai read by words); given, it holds for both.",
     ),
     min_evidence: float = typer.Option(
         _DEFAULTS.align.min_evidence, "--min-evidence", min=0.0,
@@ -187,8 +187,9 @@ def scan_command(
                 params = _read_as(ocr, text_model, documents, quiet)
     except CorpusError as error:
         _fail(str(error))
-    similarity = params.align.min_similarity if min_similarity is None else min_similarity
-    params = replace(params, align=replace(params.align, min_words=min_words, min_similarity=similarity, min_evidence=min_evidence))
+    params = replace(params, align=replace(params.align, min_words=min_words, min_evidence=min_evidence))
+    if min_similarity is not None:
+        params = replace(params, align=replace(params.align, min_similarity=min_similarity, min_letter_similarity=min_similarity))
     if engine is Engine.spark:
         # The corpus stays in Spark: JSON and Parquet are written from its executors as they go.
         run = spark_scan(spark, spark_corpus, params)

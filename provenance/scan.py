@@ -85,8 +85,8 @@ TEXT_MODELS = ("auto",) + normalize.TEXT_MODELS
 # at 10% 0.896 -> 0.906, heavy recall on dev seed 3 0.705 -> 0.752), while 16,000 synthetic
 # documents gain 160 candidate pairs to 7,215 (13,202 without checking true shares). Runs of a few
 # words that add up to a passage (AlignParams.min_kept_run) are left to the word model's letters of
-# unspaced scripts: at min_run, no kept run is shorter than the one run that makes a passage anyway
-# (by letters, OCR dev gained nothing from them and BBC News gained a team sheet in another format).
+# unspaced scripts: with min_kept_run at min_run, any run the rule would count makes a passage by
+# itself (by letters, OCR dev gained nothing from the rule and BBC News a team sheet in another format).
 CHAR_SETTINGS = {"window": 60, "step": 30, "min_estimate": 0.3, "num_perm": 32, "near_estimate": 0.2}
 CHAR_ALIGN_SETTINGS = {"shingle_size": 7, "max_gap": 28, "max_drift": 10, "min_similarity": 0.65, "min_run": 3, "min_kept_run": 3, "edge_run": 4}
 

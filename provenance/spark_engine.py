@@ -49,7 +49,7 @@ from .frequency import BITS, DocumentShingles, ShingleFrequencies, bucket_of
 from .normalize import tokenize
 from .outlets import Registry, host_of, shipped
 from .report import CSV_COLUMNS, document_json, document_text, member_rows
-from .scan import ScanParams, ScanResult, align_pairs, conclude
+from .scan import ALIGN_TASK, ScanParams, ScanResult, align_pairs, conclude
 
 TEXTS_PER_SLICE = 1000
 # A document leaves about 2,000 band-key entries to link: partitions of 2,500 documents' entries
@@ -597,13 +597,13 @@ def _link_batches(batches, shared):
 
 def _alignment_batches(batches, shared):
     """Arrow batches of the alignments of the (da, db, ta, tb) document pairs given: a batch's
-    pairs are aligned together, as the local engine aligns a task's, each text read once (pair by
-    pair, 50,000 documents' 20,313 pairs took 13.2 s, not 10.3)."""
+    pairs are aligned ``ALIGN_TASK`` at a time, as the local engine aligns a task's, each text read
+    once (pair by pair, 50,000 documents' 20,313 pairs took 13.2 s, not 10.3)."""
     import pyarrow as pa
 
     _, params = shared
     names = ["first", "first_start", "first_end", "second", "second_start", "second_end", "similarity"]
-    for batch in batches:
+    for batch in _slices(batches, ALIGN_TASK):
         firsts, seconds = batch.column("da").to_pylist(), batch.column("db").to_pylist()
         texts = dict(zip(firsts, batch.column("ta").to_pylist())) | dict(zip(seconds, batch.column("tb").to_pylist()))
         shingles = {doc: _shingles(text, params) for doc, text in texts.items()}

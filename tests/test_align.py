@@ -1,10 +1,12 @@
+import math
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from provenance import bbc_news
-from provenance.align import AlignParams, PairShingles, align_pairs, chain_anchors
+from provenance.align import AlignParams, PairShingles, _verbatim, align_pairs, chain_anchors
 from provenance.candidates import candidate_pairs
 from provenance.fingerprint import PassageHasher, fingerprint, shingle_hashes
 from provenance.normalize import tokenize
@@ -65,12 +67,34 @@ def test_min_words_and_min_similarity_are_the_thresholds():
     assert align(sentence, edited, AlignParams(min_words=10, min_similarity=found.similarity + 0.01)) == []
     # Words need only min_similarity; letters (unspaced scripts, the character model) need min_letter_similarity too.
     assert len(align(sentence, edited, AlignParams(min_words=10, min_letter_similarity=found.similarity + 0.01))) == 1
+    # A Chinese name in English sentences leaves them to the words' threshold.
+    named = "The chairman 王大明 said "
+    (found,) = align(named + sentence, named + edited, AlignParams(min_words=10, min_letter_similarity=0.99))
+    assert found.similarity < 0.99
 
 
 def test_chains_bridge_small_gaps_but_not_large_ones():
     matches = [(0, 0), (1, 1), (2, 2), (6, 7), (7, 8), (40, 41), (41, 42)]
     chains = chain_anchors([(i, j, 1) for i, j in matches], max_gap=8, max_drift=2)
     assert sorted((c.first_i, c.last_i) for c in chains) == [(0, 7), (40, 41)]
+
+
+def test_a_chain_of_letters_may_add_its_short_runs_up_to_a_passage():
+    def chain(runs: int, anchors: int):
+        [found] = chain_anchors([(at * (anchors + 3), at * (anchors + 3), anchors) for at in range(runs)], max_gap=18, max_drift=6)
+        assert found.runs == [anchors] * runs and found.longest_run == anchors
+        return found
+
+    k, thai = PARAMS.shingle_size, 0.4  # a Thai letter is worth 0.4 words
+    # Runs of 4 anchors hold 6 letters (2.4 words): five of them are 12 words, four only 9.6.
+    assert _verbatim(chain(5, 4), k, thai, PARAMS)
+    assert not _verbatim(chain(4, 4), k, thai, PARAMS)
+    # Runs of 2 anchors (4 letters, 1.6 words) count for nothing, however many.
+    assert not _verbatim(chain(20, 2), k, thai, PARAMS)
+    # Words keep their own rules: twenty runs of 4 words are two runs of three, not of five, and
+    # adding them up does not stand in for that.
+    assert _verbatim(chain(20, 2), k, 1.0, PARAMS) and chain(20, 2).second_run == 2
+    assert not _verbatim(chain(20, 2), k, 1.0, replace(PARAMS, min_second_run=5))
 
 
 def test_repeated_shingles_are_not_anchors():
@@ -122,7 +146,7 @@ def bbc_pairs(tmp_path_factory):
 def test_anchors_and_runs_found_for_many_pairs_at_once_equal_the_plain_per_pair_ones(bbc_pairs):
     _, _, shingles, candidates, neighbours = bbc_pairs
     pairs = candidates + neighbours
-    needed = max(1, min(PARAMS.min_run, PARAMS.min_second_run) - PARAMS.shingle_size + 1)
+    needed = max(1, math.ceil(min(PARAMS.min_run, PARAMS.min_second_run, PARAMS.min_kept_run)) - PARAMS.shingle_size + 1)
     shared = PairShingles(pairs, shingles)
     runs = shared.shares_run(PARAMS)
     expected_runs = [reference_shares_run(shingles[a], shingles[b], needed) for a, b in pairs]

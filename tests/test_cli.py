@@ -98,8 +98,12 @@ def test_min_evidence_option():
 def test_min_similarity_option():
     report = json.loads(run("scan", SAMPLES, "-f", "json", "--min-similarity", "0.95").stdout)
     similarities = [m["similarity"] for c in report["clusters"] for m in c["members"]]
-    assert report["parameters"]["align"]["min_similarity"] == 0.95
+    assert report["parameters"]["align"]["min_similarity"] == report["parameters"]["align"]["min_letter_similarity"] == 0.95
     assert len(report["clusters"]) == 4 and min(similarities) >= 0.95
+    # Not given, letters keep their own floor (the character model's, and Chinese, Japanese or Thai letters).
+    by_letters = json.loads(run("scan", SAMPLES, "-f", "json", "--text-model", "chars").stdout)["parameters"]["align"]
+    assert (by_letters["min_similarity"], by_letters["min_letter_similarity"]) == (0.65, 0.65)
+    assert json.loads(run("scan", SAMPLES, "-f", "json").stdout)["parameters"]["align"]["min_letter_similarity"] == 0.65
 
 
 def test_warnings_and_quiet(write_jsonl):
