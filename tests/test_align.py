@@ -82,7 +82,7 @@ def test_chains_bridge_small_gaps_but_not_large_ones():
 def test_a_chain_of_letters_may_add_its_short_runs_up_to_a_passage():
     def chain(runs: int, anchors: int):
         [found] = chain_anchors([(at * (anchors + 3), at * (anchors + 3), anchors) for at in range(runs)], max_gap=18, max_drift=6)
-        assert found.runs == [anchors] * runs and found.longest_run == anchors
+        assert found.runs == [(at * (anchors + 3), anchors) for at in range(runs)] and found.longest_run == anchors
         return found
 
     k, thai = PARAMS.shingle_size, 0.4  # a Thai letter is worth 0.4 words
@@ -95,6 +95,12 @@ def test_a_chain_of_letters_may_add_its_short_runs_up_to_a_passage():
     # adding them up does not stand in for that.
     assert _verbatim(chain(20, 2), k, 1.0, PARAMS) and chain(20, 2).second_run == 2
     assert not _verbatim(chain(20, 2), k, 1.0, replace(PARAMS, min_second_run=5))
+    # Runs that a drift puts side by side share letters, counted once: runs of 12, 12 and 8 letters
+    # hold 32 (12.8 words) apart, but 28 (11.2 words) when each starts a letter after the last ends.
+    [apart] = chain_anchors([(0, 0, 10), (13, 13, 10), (26, 26, 6)], max_gap=18, max_drift=6)
+    assert apart.runs == [(0, 10), (13, 10), (26, 6)] and _verbatim(apart, k, thai, PARAMS)
+    [drifted] = chain_anchors([(0, 0, 10), (10, 12, 10), (20, 24, 6)], max_gap=18, max_drift=6)
+    assert drifted.runs == [(0, 10), (10, 10), (20, 6)] and not _verbatim(drifted, k, thai, PARAMS)
 
 
 def test_repeated_shingles_are_not_anchors():
