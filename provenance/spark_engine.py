@@ -598,7 +598,8 @@ def _link_batches(batches, shared):
 def _alignment_batches(batches, shared):
     """Arrow batches of the alignments of the (da, db, ta, tb) document pairs given: a batch's
     pairs are aligned ``ALIGN_TASK`` at a time, as the local engine aligns a task's, each text read
-    once (pair by pair, 50,000 documents' 20,313 pairs took 13.2 s, not 10.3)."""
+    once (50,000 documents' 20,313 pairs: 13.2 s pair by pair, 10.3 s a whole Arrow batch of
+    10,000 at a time, 9.3 s in slices of ALIGN_TASK)."""
     import pyarrow as pa
 
     _, params = shared
