@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping
 
 import numpy as np
@@ -56,6 +56,11 @@ class AlignParams:
     @property
     def reading(self) -> Reading:
         return Reading(self.ocr, self.text_model == "chars")
+
+    def with_min_similarity(self, similarity: float) -> "AlignParams":
+        """These settings with one similarity floor for words and letters alike, as a user who sets
+        one (``--min-similarity``) means it."""
+        return replace(self, min_similarity=similarity, min_letter_similarity=similarity)
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,7 @@ def scan_command(
         _fail(str(error))
     params = replace(params, align=replace(params.align, min_words=min_words, min_evidence=min_evidence))
     if min_similarity is not None:
-        params = replace(params, align=replace(params.align, min_similarity=min_similarity, min_letter_similarity=min_similarity))
+        params = replace(params, align=params.align.with_min_similarity(min_similarity))
     if engine is Engine.spark:
         # The corpus stays in Spark: JSON and Parquet are written from its executors as they go.
         run = spark_scan(spark, spark_corpus, params)

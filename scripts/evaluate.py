@@ -46,12 +46,12 @@ def main() -> None:
     if args.min_words is not None:
         base = replace(base, align=replace(base.align, min_words=args.min_words))
     if args.min_similarity is not None:
-        base = replace(base, align=replace(base.align, min_similarity=args.min_similarity))
+        base = replace(base, align=base.align.with_min_similarity(args.min_similarity))
 
     if args.sweep:
         rows = []
         for shingle, gap, similarity, words in itertools.product((2, 3, 4), (8, 16), (0.4, 0.5, 0.6), (10, 12)):
-            params = replace(base, align=replace(base.align, shingle_size=shingle, max_gap=gap, min_similarity=similarity, min_words=words))
+            params = replace(base, align=replace(base.align.with_min_similarity(similarity), shingle_size=shingle, max_gap=gap, min_words=words))
             scores, seconds = run(documents, cases, params)
             o = scores["overall"]
             rows.append([shingle, gap, similarity, words, f"{o.precision:.3f}", f"{o.recall:.3f}", f"{o.granularity:.3f}", f"{o.plagdet:.3f}", f"{o.attribution:.3f}", f"{seconds:.2f}"])

@@ -56,7 +56,7 @@ def main() -> None:
     if args.min_words is not None:
         params = replace(params, align=replace(params.align, min_words=args.min_words))
     if args.min_similarity is not None:
-        params = replace(params, align=replace(params.align, min_similarity=args.min_similarity))
+        params = replace(params, align=params.align.with_min_similarity(args.min_similarity))
 
     with open(args.corpus / "file_information.csv", newline="") as stream:
         labels = {row["File"].removesuffix(".txt"): (row["Task"], row["Category"]) for row in csv.DictReader(stream)}
