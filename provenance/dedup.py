@@ -102,12 +102,12 @@ def dedup(
     shingles: dict[int, np.ndarray] = {}
     representatives: list[int] = []
     keys: list[np.ndarray] = []
-    for index, (words, distinct, band_keys_) in zip(order, profiles):
+    for index, (words, own_shingles, band_keys_) in zip(order, profiles):
         if words in first_with_words:
             exact_of[index] = first_with_words[words]
         else:
             first_with_words[words] = index
-            shingles[index] = distinct
+            shingles[index] = own_shingles
             representatives.append(index)
             keys.append(band_keys_)
 

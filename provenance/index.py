@@ -374,9 +374,9 @@ class Index(ArchiveIndex):
         version, documents, buckets, counts = stored
         table = np.zeros(len(ShingleFrequencies().counts), dtype=np.int64)
         table[np.frombuffer(buckets, dtype=np.int32)] = np.frombuffer(counts, dtype=np.int32)
-        for held, sign in ((added, 1), (removed, -1)):
+        for held, direction in ((added, 1), (removed, -1)):
             if held:
-                table += sign * np.bincount(np.concatenate(held).astype(np.int64), minlength=len(table))
+                table += direction * np.bincount(np.concatenate(held).astype(np.int64), minlength=len(table))
         nonzero = np.flatnonzero(table > 0)
         self.db.execute(
             "UPDATE frequencies SET version = ?, documents = ?, buckets = ?, counts = ?",

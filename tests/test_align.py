@@ -10,7 +10,6 @@ from provenance.align import AlignParams, PairShingles, _verbatim, align_pairs, 
 from provenance.candidates import candidate_pairs
 from provenance.fingerprint import PassageHasher, fingerprint, shingle_hashes
 from provenance.normalize import tokenize
-from provenance.scan import rank_by_time
 from provenance.signatures import fingerprint_corpus
 
 from conftest import SAMPLES
