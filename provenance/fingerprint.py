@@ -130,7 +130,7 @@ class PassageHasher:
             part = hashes[first * self.step : (first + _BLOCKS_AT_ONCE) * self.step]
             self._block_minima(self.permuted(part), blocks[first : first + _BLOCKS_AT_ONCE])
         per_window = self.window // self.step
-        n_windows = max(1, len(blocks) - per_window + 1)
+        n_windows = window_count(count, self.window, self.step)
         signatures = blocks[:n_windows].copy()
         for offset in range(1, min(per_window, len(blocks))):
             np.minimum(signatures, blocks[offset : offset + n_windows], out=signatures)
@@ -161,11 +161,16 @@ class Fingerprint:
     window_starts: np.ndarray  # first shingle of each window
 
 
+def window_count(shingles: int, window: int, step: int) -> int:
+    """How many passage windows a text of this many shingles has: one every ``step`` shingles,
+    ``window`` long, but the last runs to the end of the text (and a short text has one)."""
+    return max(1, -(-shingles // step) - window // step + 1)
+
+
 def passage_of(shingles: np.ndarray, passage: int, window: int, step: int) -> np.ndarray:
-    """The shingles that passage number ``passage`` of a text signs (``window_signatures``'s
-    windows: every ``step`` shingles, ``window`` long; the last runs to the end of the text)."""
+    """The shingles that passage number ``passage`` of a text signs (``window_signatures``'s windows)."""
     start = passage * step
-    last = max(1, -(-len(shingles) // step) - window // step + 1) - 1
+    last = window_count(len(shingles), window, step) - 1
     return shingles[start:] if passage == last else shingles[start : start + window]
 
 

@@ -25,7 +25,6 @@ from .quotes import quotations, separate_shared_quotes
 from .stock import mark_stock
 from .fingerprint import PassageHasher
 from .frequency import DocumentShingles, ShingleFrequencies
-from .normalize import tokenize
 from .signatures import ShingleLocation, TokenLocation, fingerprint_corpus, read_shingles, read_tokens, signature_folder
 from .workers import pool_map, task_bounds, worker_count
 
@@ -218,12 +217,6 @@ def align_task(
     """Align document pairs: one task of a scan, on the shingle hashes and tokens stored by fingerprinting."""
     shingles = {doc: read_shingles(shingle_location) for doc, (shingle_location, _) in locations.items()}
     return align.align_pairs(pairs, texts, shingles, lambda doc: read_tokens(locations[doc][1]), params)
-
-
-def align_pairs(pairs: list[tuple[int, int]], texts: dict[int, str], shingles: dict[int, np.ndarray], params: AlignParams) -> list[Alignment]:
-    """Align document pairs, given each one's text and shingle hashes; a text is tokenized at
-    most once, and only for a pair that may share a passage."""
-    return align.align_pairs(pairs, texts, shingles, lambda doc: tokenize(texts[doc], *params.reading), params)
 
 
 def rank_by_time(documents: list[Document]) -> np.ndarray:
