@@ -146,6 +146,32 @@ def test_a_heavy_rewrite_is_found_by_its_many_short_runs(prose):
     assert scan(documents, stricter).families == []
 
 
+def test_a_copy_garbled_for_a_few_letters_running_is_one_passage(prose):
+    """24 letters running changed in the middle of a lifted paragraph break its chain of shared
+    shingles in two; the halves, as far apart in both texts, are one passage. A sentence of the
+    copy's own put between two lifted ones is not taken in."""
+    script, sentences = prose
+    origin = Document("origin", joined(script, sentences[0:8]), published=None, source="A")
+    lifted = joined(script, sentences[3:7])
+    middle = len(lifted) // 2
+    others = {"zh": "的是", "ja": "のを", "th": "กข"}[script]
+    garbled = lifted[:middle] + "".join(others[c == others[0]] if c.isalpha() else c for c in lifted[middle : middle + 24]) + lifted[middle + 24 :]
+    copy_text = joined(script, sentences[10:13]) + " " + garbled + " " + joined(script, sentences[13:16])
+    params = text_model_params("auto")
+    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], params).families
+    [member] = [m for m in family.members if m.doc == "copy"]
+    at = copy_text.index(garbled)
+    assert member.start <= at + middle and member.end >= at + middle + 24
+    assert min(member.end, at + len(garbled)) - max(member.start, at) >= 0.9 * len(garbled)
+
+    # Tokens more than a chain may gain on one side twice over, fewer than two gaps of a chain.
+    own = next(s for s in sentences[20:] if 2 * params.align.max_drift < len(tokenize(s).words) <= 2 * params.align.max_gap)
+    stitched = joined(script, [joined(script, sentences[10:13]), joined(script, sentences[3:5]), own, joined(script, sentences[5:7])])
+    members = [m for f in scan([origin, Document("copy", stitched, published=None, source="B")], params).families for m in f.members if m.doc == "copy"]
+    inserted = stitched.index(own)
+    assert len(members) == 2 and not any(m.start <= inserted and inserted + len(own) <= m.end for m in members)
+
+
 def test_planted_reuse_in_each_script_is_found_precisely(prose):
     script, _ = prose
     bench = make_script_benchmark(script, seed=2, split="dev")
