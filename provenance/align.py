@@ -326,9 +326,9 @@ def _passages(
             passages.append((a0, a1, b0, b1, similarity, of_letters))
     passages = _joined(_drop_overlapping(passages), words_a, words_b, params)
     result = []
-    for a0, a1, b0, b1, similarity, _ in passages:
-        sa, ea = _widen(text_a, *_whole_words(text_a, *ta.char_span(a0, a1), ta.chars))
-        sb, eb = _widen(text_b, *_whole_words(text_b, *tb.char_span(b0, b1), tb.chars))
+    for a0, a1, b0, b1, similarity, of_letters in passages:
+        sa, ea = _widen(text_a, *_whole_words(text_a, *ta.char_span(a0, a1), ta.chars, of_letters))
+        sb, eb = _widen(text_b, *_whole_words(text_b, *tb.char_span(b0, b1), tb.chars, of_letters))
         result.append(Alignment(first, sa, ea, second, sb, eb, round(similarity, 4)))
     return result
 
@@ -379,9 +379,17 @@ def _grow(words_a: list[str], words_b: list[str], i: int, j: int, direction: int
 
 def _starts_sentence(tokens: Tokens, text: str, word: int) -> bool:
     """Whether the word at this index opens a sentence, a line or the text."""
-    if word >= len(tokens):
-        return False
-    k = int(tokens.starts[word]) - 1
+    return word < len(tokens) and _opens_sentence(text, int(tokens.starts[word]))
+
+
+def _ends_sentence(tokens: Tokens, text: str, stop: int) -> bool:
+    """Whether the words before index ``stop`` close a sentence, a line or the text."""
+    return stop > 0 and _closes_sentence(text, int(tokens.ends[stop - 1]))
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the text from this offset opens a sentence, a line or the text."""
+    k = at - 1
     while k >= 0 and (text[k] in " \t" or text[k] in OPENING):
         k -= 1
     while k >= 0 and text[k] in CLOSING and text[k] not in SENTENCE_END:
@@ -389,11 +397,9 @@ def _starts_sentence(tokens: Tokens, text: str, word: int) -> bool:
     return k < 0 or text[k] in SENTENCE_END or text[k] in ":：\n\r"
 
 
-def _ends_sentence(tokens: Tokens, text: str, stop: int) -> bool:
-    """Whether the words before index ``stop`` close a sentence, a line or the text."""
-    if stop == 0:
-        return False
-    k = int(tokens.ends[stop - 1])
+def _closes_sentence(text: str, at: int) -> bool:
+    """Whether the text before this offset closes a sentence, a line or the text."""
+    k = at
     while k < len(text) and text[k] in CLOSING and text[k] not in SENTENCE_END:
         k += 1
     return k >= len(text) or text[k] in SENTENCE_END or text[k] in "\n\r"
@@ -435,12 +441,13 @@ def _joined(passages: list[tuple], words_a: list[str], words_b: list[str], param
 FRAGMENT_LETTERS = 12
 
 
-def _whole_words(text: str, start: int, end: int, letters: bool) -> tuple[int, int]:
+def _whole_words(text: str, start: int, end: int, letters: bool, of_letters: bool) -> tuple[int, int]:
     """A span the character model found, made of whole words: a word it cuts is taken whole when
     most of its letters are inside, else left out, and a fragment past a sentence end at either
-    edge is left out. Spans of the word model are whole words already."""
+    edge is left out. Spans of the word model are whole words already; those of unspaced letters
+    lose a chance piece of a sentence at an edge (``_without_chance_ends``)."""
     if not letters or end <= start:
-        return start, end
+        return _without_chance_ends(text, start, end) if of_letters and end > start else (start, end)
     # Only the words around each edge are looked at: a word is shorter than 64 letters but for freaks.
     for word in SPACED_WORD.finditer(text, max(0, start - 64), min(len(text), start + 64)):
         if word.start() < start < word.end():
@@ -459,6 +466,26 @@ def _whole_words(text: str, start: int, end: int, letters: bool) -> tuple[int, i
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+# Letters of a piece of sentence at a passage's edge, at most, that unspaced scripts share by
+# chance: Japanese sentences end alike ("ません。", "します。"), Chinese ones in common words ("设置。").
+CHANCE_LETTERS = 6
+_FULL_STOP = re.compile(r"[。！？][」』）】]*")
+
+
+def _without_chance_ends(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span of unspaced letters without a piece of a sentence, ``CHANCE_LETTERS`` or fewer, before
+    its first full stop or after its last one: a short sentence whole at an edge stays."""
+    inside = text[start:end]
+    stops = [m.end() for m in _FULL_STOP.finditer(inside) if m.end() < len(inside)]
+    if not stops:
+        return start, end
+    if sum(map(str.isalnum, inside[stops[-1] :])) <= CHANCE_LETTERS and not _closes_sentence(text, start + len(inside.rstrip(CLOSING + " "))):
+        end = start + stops[-1]
+    if sum(map(str.isalnum, inside[: stops[0]])) <= CHANCE_LETTERS and end > start + stops[0] and not _opens_sentence(text, start):
+        start += stops[0]
     return start, end
 
 
