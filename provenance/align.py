@@ -327,10 +327,20 @@ def _passages(
     passages = _joined(_drop_overlapping(passages), words_a, words_b, params)
     result = []
     for a0, a1, b0, b1, similarity, of_letters in passages:
-        sa, ea = _widen(text_a, *_whole_words(text_a, *ta.char_span(a0, a1), ta.chars, of_letters))
-        sb, eb = _widen(text_b, *_whole_words(text_b, *tb.char_span(b0, b1), tb.chars, of_letters))
-        result.append(Alignment(first, sa, ea, second, sb, eb, round(similarity, 4)))
+        result.append(Alignment(first, *_span(text_a, ta, a0, a1, of_letters), second, *_span(text_b, tb, b0, b1, of_letters), round(similarity, 4)))
     return result
+
+
+def _span(text: str, tokens: Tokens, start: int, stop: int, of_letters: bool) -> tuple[int, int]:
+    """The characters of a passage's tokens ``start:stop``, with the marks that hug them: whole
+    words when the character model read them, and no chance piece of a sentence at an edge when
+    they are letters of an unspaced script."""
+    first, end = tokens.char_span(start, stop)
+    if tokens.chars:
+        first, end = _whole_words(text, first, end)
+    elif of_letters:
+        first, end = _without_chance_ends(text, first, end)
+    return _widen(text, first, end)
 
 
 # Edits of one or two words tried at a passage edge: (words skipped in a, words skipped in b).
@@ -441,13 +451,12 @@ def _joined(passages: list[tuple], words_a: list[str], words_b: list[str], param
 FRAGMENT_LETTERS = 12
 
 
-def _whole_words(text: str, start: int, end: int, letters: bool, of_letters: bool) -> tuple[int, int]:
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """A span the character model found, made of whole words: a word it cuts is taken whole when
     most of its letters are inside, else left out, and a fragment past a sentence end at either
-    edge is left out. Spans of the word model are whole words already; those of unspaced letters
-    lose a chance piece of a sentence at an edge (``_without_chance_ends``)."""
-    if not letters or end <= start:
-        return _without_chance_ends(text, start, end) if of_letters and end > start else (start, end)
+    edge is left out. Spans of the word model are whole words already."""
+    if end <= start:
+        return start, end
     # Only the words around each edge are looked at: a word is shorter than 64 letters but for freaks.
     for word in SPACED_WORD.finditer(text, max(0, start - 64), min(len(text), start + 64)):
         if word.start() < start < word.end():
@@ -482,7 +491,8 @@ def _without_chance_ends(text: str, start: int, end: int) -> tuple[int, int]:
     stops = [m.end() for m in _FULL_STOP.finditer(inside) if m.end() < len(inside)]
     if not stops:
         return start, end
-    if sum(map(str.isalnum, inside[stops[-1] :])) <= CHANCE_LETTERS and not _closes_sentence(text, start + len(inside.rstrip(CLOSING + " "))):
+    last = start + len(inside.rstrip(CLOSING + " "))  # a stop that ends the span closes its last piece too
+    if sum(map(str.isalnum, inside[stops[-1] :])) <= CHANCE_LETTERS and not _closes_sentence(text, last):
         end = start + stops[-1]
     if sum(map(str.isalnum, inside[: stops[0]])) <= CHANCE_LETTERS and end > start + stops[0] and not _opens_sentence(text, start):
         start += stops[0]
