@@ -200,6 +200,26 @@ def test_letters_that_end_two_sentences_alike_are_not_part_of_the_copy(prose_wit
     assert starts == {"origin": origin.text.index(lifted), "copy": copy_text.index(lifted)}
 
 
+def test_letters_that_begin_two_sentences_alike_are_not_part_of_the_copy_but_a_short_sentence_is(prose_with_full_stops):
+    """After a lifted paragraph, each text goes on with a sentence of its own, the two beginning
+    with the same three letters: the passage ends where the lifted text does. A sentence of five
+    letters that opens the lifted text is part of it, short as it is."""
+    script, sentences = prose_with_full_stops
+    alike = {}
+    for sentence in sentences[20:]:
+        if len(sentence) > 12 and sentence[:3].isalpha():
+            alike.setdefault(sentence[:3], []).append(sentence)
+    after_origin, after_copy = next(pair for pair in alike.values() if len(pair) > 1 and pair[0][3] != pair[1][3])[:2]
+    short = sentences[30][:5] + "。"
+    lifted = short + joined(script, sentences[3:7])
+    origin = Document("origin", joined(script, sentences[0:2]) + lifted + after_origin, published=None, source="A")
+    copy_text = joined(script, sentences[10:12]) + lifted + after_copy
+    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], text_model_params("auto")).families
+    spans = {m.doc: (m.start, m.end) for m in family.members}
+    at_origin, at_copy = origin.text.index(lifted), copy_text.index(lifted)
+    assert spans == {"origin": (at_origin, at_origin + len(lifted)), "copy": (at_copy, at_copy + len(lifted))}
+
+
 def test_planted_reuse_in_each_script_is_found_precisely(prose):
     script, _ = prose
     bench = make_script_benchmark(script, seed=2, split="dev")
