@@ -333,12 +333,12 @@ def _passages(
 
 def _span(text: str, tokens: Tokens, start: int, stop: int, of_letters: bool) -> tuple[int, int]:
     """The characters of a passage's tokens ``start:stop``, with the marks that hug them: whole
-    words when the character model read them, and no chance piece of a sentence at an edge when
-    they are letters of an unspaced script."""
+    words when the character model read them, and no chance piece of a sentence at an edge past a
+    full stop when they are letters."""
     first, end = tokens.char_span(start, stop)
     if tokens.chars:
         first, end = _whole_words(text, first, end)
-    elif of_letters:
+    if of_letters:
         first, end = _without_chance_ends(text, first, end)
     return _widen(text, first, end)
 

@@ -182,7 +182,7 @@ def test_a_copy_garbled_for_a_few_letters_running_is_one_passage(prose):
     assert len(members) == 2 and not any(m.start <= inserted and inserted + len(own) <= m.end for m in members)
 
 
-def test_letters_that_end_two_sentences_alike_are_not_part_of_the_copy(prose_with_full_stops):
+def test_letters_that_end_two_sentences_alike_are_not_part_of_the_copy(prose_with_full_stops, params):
     """Before a lifted paragraph, each text has a sentence of its own, the two ending in the same
     three letters (Japanese sentences end alike, Chinese ones in common words): the passage starts
     where the lifted text does, not three letters before it."""
@@ -195,15 +195,15 @@ def test_letters_that_end_two_sentences_alike_are_not_part_of_the_copy(prose_wit
     lifted = joined(script, sentences[3:7])
     origin = Document("origin", joined(script, sentences[0:2]) + before_origin + lifted + joined(script, sentences[8:10]), published=None, source="A")
     copy_text = joined(script, sentences[10:12]) + before_copy + lifted + joined(script, sentences[13:15])
-    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], text_model_params("auto")).families
+    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], params).families
     starts = {m.doc: m.start for m in family.members}
     assert starts == {"origin": origin.text.index(lifted), "copy": copy_text.index(lifted)}
 
 
-def test_letters_that_begin_two_sentences_alike_are_not_part_of_the_copy_but_a_short_sentence_is(prose_with_full_stops):
+def test_letters_that_begin_two_sentences_alike_are_not_part_of_the_copy_but_a_short_sentence_is(prose_with_full_stops, params):
     """After a lifted paragraph, each text goes on with a sentence of its own, the two beginning
     with the same three letters: the passage ends where the lifted text does. A sentence of five
-    letters that opens the lifted text is part of it, short as it is."""
+    letters that opens or closes the lifted text is part of it, short as it is."""
     script, sentences = prose_with_full_stops
     alike = {}
     for sentence in sentences[20:]:
@@ -214,10 +214,18 @@ def test_letters_that_begin_two_sentences_alike_are_not_part_of_the_copy_but_a_s
     lifted = short + joined(script, sentences[3:7])
     origin = Document("origin", joined(script, sentences[0:2]) + lifted + after_origin, published=None, source="A")
     copy_text = joined(script, sentences[10:12]) + lifted + after_copy
-    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], text_model_params("auto")).families
+    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], params).families
     spans = {m.doc: (m.start, m.end) for m in family.members}
     at_origin, at_copy = origin.text.index(lifted), copy_text.index(lifted)
     assert spans == {"origin": (at_origin, at_origin + len(lifted)), "copy": (at_copy, at_copy + len(lifted))}
+
+    # Nor is one that closes it, followed by sentences that share nothing.
+    lifted = joined(script, sentences[3:7]) + sentences[31][:5] + "。"
+    origin = Document("origin", joined(script, sentences[0:2]) + lifted + joined(script, sentences[8:10]), published=None, source="A")
+    copy_text = joined(script, sentences[10:12]) + lifted + joined(script, sentences[13:15])
+    [family] = scan([origin, Document("copy", copy_text, published=None, source="B")], params).families
+    ends = {m.doc: m.end for m in family.members}
+    assert ends == {"origin": origin.text.index(lifted) + len(lifted), "copy": copy_text.index(lifted) + len(lifted)}
 
 
 def test_planted_reuse_in_each_script_is_found_precisely(prose):
