@@ -324,7 +324,7 @@ def _passages(
         of_letters = _mostly_letters(min(count_a.density(a0, a1), count_b.density(b0, b1)))
         if similarity >= (max(params.min_similarity, params.min_letter_similarity) if of_letters else params.min_similarity):
             passages.append((a0, a1, b0, b1, similarity, of_letters))
-    passages = _joined(_drop_overlapping(passages), words_a, words_b, params)
+    passages = _drop_overlapping(_joined(_drop_overlapping(passages), words_a, words_b, params))  # a joined one may overlap another
     result = []
     for a0, a1, b0, b1, similarity, of_letters in passages:
         result.append(Alignment(first, *_span(text_a, ta, a0, a1, of_letters), second, *_span(text_b, tb, b0, b1, of_letters), round(similarity, 4)))
@@ -430,8 +430,8 @@ def _joined(passages: list[tuple], words_a: list[str], words_b: list[str], param
     passage when the whole is as alike as a passage must be. A heavy edit of Chinese, Japanese or
     Thai that garbles a few letters running breaks a chain, and the copy was one (six dev seeds,
     plagdet: Japanese 0.916 -> 0.942, granularity 1.045 -> 1.008; Chinese 0.944 -> 0.954; OCR at
-    10% by letters 0.937 -> 0.946). A sentence of the copy's own between two lifted ones makes
-    gaps unlike in length, and is not taken in."""
+    10% by letters 0.937 -> 0.946). A sentence of the copy's own, over 12 tokens, between two
+    lifted ones makes the gaps unlike in length, and is not taken in."""
     joined: list[tuple] = []
     for p in passages:
         q = joined[-1] if joined else None
@@ -454,7 +454,7 @@ FRAGMENT_LETTERS = 12
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """A span the character model found, made of whole words: a word it cuts is taken whole when
     most of its letters are inside, else left out, and a fragment past a sentence end at either
-    edge is left out. Spans of the word model are whole words already."""
+    edge is left out."""
     if end <= start:
         return start, end
     # Only the words around each edge are looked at: a word is shorter than 64 letters but for freaks.
@@ -481,7 +481,7 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 # Letters of a piece of sentence at a passage's edge, at most, that unspaced scripts share by
 # chance: Japanese sentences end alike ("ません。", "します。"), Chinese ones in common words ("设置。").
 CHANCE_LETTERS = 6
-_FULL_STOP = re.compile(r"[。！？][」』）】]*")
+_FULL_STOP = re.compile("[。！？][" + re.escape("".join(c for c in CLOSING if c not in SENTENCE_END)) + "]*")
 
 
 def _without_chance_ends(text: str, start: int, end: int) -> tuple[int, int]:
@@ -491,11 +491,12 @@ def _without_chance_ends(text: str, start: int, end: int) -> tuple[int, int]:
     stops = [m.end() for m in _FULL_STOP.finditer(inside) if m.end() < len(inside)]
     if not stops:
         return start, end
-    last = start + len(inside.rstrip(CLOSING + " "))  # a stop that ends the span closes its last piece too
-    if sum(map(str.isalnum, inside[stops[-1] :])) <= CHANCE_LETTERS and not _closes_sentence(text, last):
+    if sum(map(str.isalnum, inside[stops[-1] :])) <= CHANCE_LETTERS and not _closes_sentence(text, end):
         end = start + stops[-1]
     if sum(map(str.isalnum, inside[: stops[0]])) <= CHANCE_LETTERS and end > start + stops[0] and not _opens_sentence(text, start):
         start += stops[0]
+        while start < end and not text[start].isalnum() and text[start] not in OPENING:  # a space or a line end
+            start += 1
     return start, end
 
 

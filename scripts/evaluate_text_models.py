@@ -7,7 +7,7 @@
 --ocr scans as `provenance scan --ocr` does (OCR's misreadings folded in the normal form).
 
 With several seeds, each seed's benchmark is scanned and tabled, then the overall measures of every
-seed and their mean: a benchmark of some thirty passages moves by 0.03 a passage.
+seed and their mean: in a benchmark of some thirty passages, one passage moves a measure by 0.03.
 
 With --passim, passim runs on the same corpus (through the kit that ../shared/notes/peers.md
 describes; its venv is made on first use) and its passages are scored by the same code, in the
@@ -113,6 +113,7 @@ def evaluate(args, seed: int) -> dict:
     print(tabulate(rows, headers=headers, disable_numparse=True))
     print("\n" + ", ".join(f"{tool}: {len(found)} detections in {seconds:.1f} s" for tool, (found, seconds) in tools.items()))
     return scores
+
 
 if __name__ == "__main__":
     main()

@@ -245,3 +245,13 @@ def test_an_index_built_before_letters_were_tokens_is_refused(tmp_path):
         connection.execute("UPDATE meta SET value = ? WHERE name = 'params'", (json.dumps(params),))
     with pytest.raises(IndexFileError, match="older.db: built with tokens 'words', this version makes 'words\\+unspaced-letters\\+joined-line-ends'"):
         Index(older, create=False)
+
+
+def test_a_chance_piece_leaves_the_closing_mark_or_space_after_its_stop_with_it():
+    """Chinese quotes close after the stop ("好吧。”"): the trimmed passage starts on a letter."""
+    from provenance.align import _without_chance_ends
+
+    for after_stop in ("”", "\n", " ", ""):
+        text = "前面的句子说好吧。" + after_stop + "然后我们走了很远的路才到家。"
+        start, end = _without_chance_ends(text, text.index("说"), text.index("家") + 1)
+        assert text[start:end] == "然后我们走了很远的路才到家"
