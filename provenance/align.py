@@ -428,9 +428,9 @@ def _joined(passages: list[tuple], words_a: list[str], words_b: list[str], param
     """Passages of letters that follow each other in both texts, at most twice ``max_gap`` tokens
     apart on each side and the two gaps at most twice ``max_drift`` apart in length, as one
     passage when the whole is as alike as a passage must be. A heavy edit of Chinese, Japanese or
-    Thai that garbles a few letters running breaks a chain, and the copy was one (six dev seeds,
-    plagdet: Japanese 0.916 -> 0.942, granularity 1.045 -> 1.008; Chinese 0.944 -> 0.954; OCR at
-    10% by letters 0.937 -> 0.946). A sentence of the copy's own, over 12 tokens, between two
+    Thai that garbles a few letters running breaks a chain, and the copy was one (dev plagdet, six
+    seeds: Japanese 0.916 -> 0.942, granularity 1.045 -> 1.008; Chinese 0.944 -> 0.954; three
+    seeds: OCR at 10% by letters 0.937 -> 0.946). A sentence of the copy's own, over 12 tokens, between two
     lifted ones makes the gaps unlike in length, and is not taken in."""
     joined: list[tuple] = []
     for p in passages:
